@@ -1,0 +1,38 @@
+// The record every stage speaks: decoded from a Kafka message by a codec, passed through
+// operators and windows, written by sinks. Imports nothing of ours.
+
+/** A JSON object as decoded from a message value: plain data, no prototype tricks. */
+export type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };
+export type JsonObject = { [key: string]: JsonValue };
+
+/** Header values are kept as strings (UTF-8) — enough for ours and for users' tracing ids. */
+export type RecordHeaders = Record<string, string>;
+
+/** Where a record came from: kept on every derived record so a dead letter can name it. */
+export interface RecordOrigin {
+  readonly topic: string;
+  readonly partition: number;
+  /** Kafka offset as a decimal string (kafkajs keeps offsets as strings: they exceed 2^53). */
+  readonly offset: string;
+  /** Broker/producer timestamp of the source message, epoch ms. */
+  readonly timestampMs: number;
+}
+
+/** A raw Kafka message as fetched, before decoding. */
+export interface RawRecord extends RecordOrigin {
+  readonly key: Buffer | null;
+  readonly value: Buffer | null;
+  readonly headers: RecordHeaders;
+}
+
+/** A decoded record flowing through a topology. */
+export interface StreamRecord<V = JsonObject> {
+  key: string | null;
+  value: V;
+  /** Event time, epoch ms: from the job's timestamp field, else the message timestamp. */
+  timestampMs: number;
+  headers: RecordHeaders;
+  readonly origin: RecordOrigin;
+  /** The original bytes, kept so a dead letter carries exactly what arrived. */
+  readonly raw: RawRecord;
+}

@@ -1,0 +1,38 @@
+// State store contracts. Processors see a narrow, synchronous KeyValueStore whose reads are
+// served from memory (the runtime prefetches a batch's keys in one multi-get first); the query
+// API sees ReadOnlyKeyValueStore, which may go to disk. Layers (RocksDB bytes → changelog →
+// cache → metrics) live in src/state; only the types live here.
+
+/** Turns a store's values into bytes and back. `stateId` names the format (see StoreDeclaration). */
+export interface Serde<V> {
+  serialize(value: V): Buffer;
+  deserialize(bytes: Buffer): V;
+}
+
+/** What a processor uses. `get` is synchronous: keys must be prefetched (or written) first. */
+export interface KeyValueStore<V> {
+  readonly name: string;
+  /** The value for a key, or undefined. Throws if the key was neither prefetched nor written. */
+  get(key: string): V | undefined;
+  put(key: string, value: V): void;
+  delete(key: string): void;
+  /** Load these keys from disk into the cache in one multi-get; already cached keys cost nothing. */
+  prefetch(keys: readonly string[]): Promise<void>;
+  /** Every key-value pair, from disk merged with the cache (used to rebuild indexes after restore). */
+  entries(): AsyncIterable<[string, V]>;
+}
+
+/** What the query API uses: reads only, possibly from disk. */
+export interface ReadOnlyKeyValueStore<V> {
+  readonly name: string;
+  get(key: string): Promise<V | undefined>;
+  /** Entries with fromKey <= key < toKey (undefined = unbounded), in key order, at most `limit`. */
+  range(options: { fromKey?: string; toKey?: string; limit: number }): Promise<Array<[string, V]>>;
+  approximateNumEntries(): Promise<number>;
+}
+
+/** A window's identity: `[startMs, endMs)`, epoch ms, start inclusive and end exclusive. */
+export interface WindowBounds {
+  readonly startMs: number;
+  readonly endMs: number;
+}
