@@ -7,3 +7,4 @@ export * from './core/sink.js';
 export * from './core/clock.js';
 export * from './core/topology.js';
 export type * from './jobs/job-spec.js';
+export * from './core/query.js';

@@ -3,6 +3,7 @@
 
 import type { SluiceError } from './errors.js';
 import type { StreamRecord } from './record.js';
+import type { OutputRecord } from './sink.js';
 
 /** Identifies one task: a job's sub-topology on one input partition. */
 export interface TaskId {
@@ -19,6 +20,8 @@ export interface ProcessorContext {
   readonly node: string;
   /** Pass a record to the next node in the chain. */
   forward(record: StreamRecord): void;
+  /** Write a record to a topic through the task's producer (sinks, repartition). */
+  send(output: OutputRecord): void;
   /** Send a record to the job's dead-letter topic with the reason; it goes no further. */
   deadLetter(record: StreamRecord, error: SluiceError): void;
   /** A state store this node declared in `stores()`, opened and restored by the runtime. */

@@ -15,6 +15,8 @@ export interface OutputRecord {
 export interface RecordSink {
   /** Queue a record; never awaits per record. */
   send(record: OutputRecord): void;
+  /** Start sending what is queued without waiting (called after each batch, for latency). */
+  drain(): void;
   /** Resolve once every queued record is acknowledged by its destination. */
   flush(): Promise<void>;
   close(): Promise<void>;

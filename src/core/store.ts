@@ -3,6 +3,8 @@
 // API sees ReadOnlyKeyValueStore, which may go to disk. Layers (RocksDB bytes → changelog →
 // cache → metrics) live in src/state; only the types live here.
 
+import type { RawRecord } from './record.js';
+
 /** Turns a store's values into bytes and back. `stateId` names the format (see StoreDeclaration). */
 export interface Serde<V> {
   serialize(value: V): Buffer;
@@ -35,4 +37,26 @@ export interface ReadOnlyKeyValueStore<V> {
 export interface WindowBounds {
   readonly startMs: number;
   readonly endMs: number;
+}
+
+/**
+ * Reads one partition of a store's changelog topic (`<job>-<store>-changelog`) so a task can
+ * restore its state before processing. Implemented over Kafka in src/sources/kafka; restore
+ * reads the tail first to find the last checkpoint marker, then replays up to it.
+ */
+export interface ChangelogReader {
+  /** The partition's end offset (high watermark): the offset the next record will get. Decimal string. */
+  endOffset(topic: string, partition: number): Promise<string>;
+  /**
+   * Records with `fromOffset <= offset < toOffset`, in offset order, in fetched batches (never
+   * one record at a time). `fromOffset` below the log start offset reads from the log start.
+   * `toOffset` is at most the end offset the caller saw; a compacted log may hold no record at
+   * `toOffset - 1`, so the reader must finish once its fetch position reaches `toOffset`
+   * rather than wait for that record. Breaking out of the loop must release the consumer.
+   */
+  readPartition(
+    topic: string,
+    partition: number,
+    range: { readonly fromOffset: string; readonly toOffset: string },
+  ): AsyncIterable<readonly RawRecord[]>;
 }

@@ -103,13 +103,12 @@ export interface TopicSinkNodeSpec {
   partitions?: number;
 }
 
-/** Node kinds a job file may use. New kinds add a member here and a line in jobs/registry.ts. */
+/**
+ * Node kinds a job file may use. New kinds add a member here and a line in jobs/registry.ts.
+ * @discriminator kind
+ */
 export type NodeSpec =
-  | FilterNodeSpec
-  | DeriveNodeSpec
-  | KeyByNodeSpec
-  | WindowNodeSpec
-  | TopicSinkNodeSpec;
+  FilterNodeSpec | DeriveNodeSpec | KeyByNodeSpec | WindowNodeSpec | TopicSinkNodeSpec;
 
 export type NodeKind = NodeSpec['kind'];
 

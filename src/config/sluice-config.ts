@@ -1,0 +1,69 @@
+// Process configuration from environment variables: one table of settings with defaults,
+// validated once at start; every problem is reported together.
+
+import { SluiceError } from '../core/errors.js';
+
+export interface SluiceConfig {
+  /** Kafka bootstrap servers; undefined = start the local broker. */
+  readonly brokers: string[] | undefined;
+  readonly stateDir: string;
+  readonly apiHost: string;
+  /** 0 = do not serve the query API. */
+  readonly apiPort: number;
+  readonly commitIntervalMs: number;
+  /** Memory budget for state (RocksDB block cache + write buffers + write-back cache), bytes. */
+  readonly stateMemoryBytes: number;
+  readonly localKafkaPort: number;
+}
+
+interface Setting {
+  readonly env: string;
+  readonly help: string;
+  readonly default: string;
+}
+
+/** Every environment variable Sluice reads (README's configuration table lists these). */
+export const SETTINGS = {
+  brokers: { env: 'KAFKA_BROKERS', help: 'Comma-separated Kafka bootstrap servers; unset = start the local broker', default: '' },
+  stateDir: { env: 'SLUICE_STATE_DIR', help: 'Directory of state stores and the DuckDB file', default: 'state' },
+  apiHost: { env: 'SLUICE_HOST', help: 'Query API listen address', default: '127.0.0.1' },
+  apiPort: { env: 'SLUICE_PORT', help: 'Query API port (0 = no API)', default: '8080' },
+  commitIntervalMs: { env: 'SLUICE_COMMIT_INTERVAL_MS', help: 'How often state and offsets are committed', default: '1000' },
+  stateMemoryBytes: { env: 'SLUICE_STATE_MEMORY_MB', help: 'Memory budget for state stores, MiB', default: '256' },
+  localKafkaPort: { env: 'SLUICE_KAFKA_PORT', help: 'Port of the local Kafka broker', default: '9092' },
+} as const satisfies Record<keyof SluiceConfig, Setting>;
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): SluiceConfig {
+  const problems: string[] = [];
+  const read = (key: keyof typeof SETTINGS): string => {
+    const v = env[SETTINGS[key].env];
+    return v === undefined || v.trim() === '' ? SETTINGS[key].default : v.trim();
+  };
+  const int = (key: keyof typeof SETTINGS, min: number, max: number): number => {
+    const text = read(key);
+    const n = Number(text);
+    if (!Number.isInteger(n) || n < min || n > max) {
+      problems.push(`${SETTINGS[key].env}=${text}: expected an integer in ${min}..${max}`);
+      return Number(SETTINGS[key].default);
+    }
+    return n;
+  };
+  const brokersText = read('brokers');
+  const brokers = brokersText === '' ? undefined : brokersText.split(',').map((b) => b.trim());
+  for (const b of brokers ?? []) {
+    if (!/^[^:\s]+:\d{1,5}$/.test(b)) problems.push(`KAFKA_BROKERS: "${b}" is not host:port`);
+  }
+  const config: SluiceConfig = {
+    brokers,
+    stateDir: read('stateDir'),
+    apiHost: read('apiHost'),
+    apiPort: int('apiPort', 0, 65535),
+    commitIntervalMs: int('commitIntervalMs', 10, 600_000),
+    stateMemoryBytes: int('stateMemoryBytes', 16, 65536) * 1024 * 1024,
+    localKafkaPort: int('localKafkaPort', 1, 65535),
+  };
+  if (problems.length > 0) {
+    throw new SluiceError('CONFIG_INVALID', `invalid configuration:\n  ${problems.join('\n  ')}`);
+  }
+  return config;
+}

@@ -1,0 +1,52 @@
+// The key-by node: computes each record's new key and writes the record to the job's
+// repartition topic (`<job>-<node>-repartition`), so that every key lands on one task of the
+// next sub-topology — which reads that topic. It never forwards within its own task.
+
+import { SluiceError } from '../core/errors.js';
+import type { Processor, ProcessorContext } from '../core/processor.js';
+import type { JsonValue, StreamRecord } from '../core/record.js';
+import type { CompiledExpression } from '../expr/expression-compiler.js';
+import { recordFailure } from './record-failure.js';
+
+/** Header carrying the record's event time (epoch ms, decimal) across the repartition topic. */
+export const REPARTITION_TIMESTAMP_HEADER = 'sluice-ts';
+
+export class KeyByProcessor implements Processor {
+  constructor(
+    private readonly key: CompiledExpression,
+    /** The repartition topic this node writes to. */
+    private readonly topic: string,
+  ) {}
+
+  process(record: StreamRecord, ctx: ProcessorContext): void {
+    let key: string;
+    try {
+      key = keyString(this.key.evaluate(record.value), this.key.source);
+    } catch (err) {
+      ctx.deadLetter(record, recordFailure(err, ctx.node));
+      return;
+    }
+    ctx.send({
+      topic: this.topic,
+      key,
+      value: JSON.stringify(record.value),
+      headers: { ...record.headers, [REPARTITION_TIMESTAMP_HEADER]: String(record.timestampMs) },
+      timestampMs: record.timestampMs,
+    });
+  }
+}
+
+/**
+ * The Kafka key for a key value: strings as they are, numbers and booleans as JavaScript
+ * writes them, arrays (composite keys) as JSON. Null and objects are refused (FIELD_TYPE): a
+ * null key cannot be partitioned, an object has no stable text form.
+ */
+export function keyString(value: JsonValue, source: string): string {
+  if (typeof value === 'string') return value;
+  if (typeof value === 'number' || typeof value === 'boolean') return String(value);
+  if (Array.isArray(value)) return JSON.stringify(value);
+  throw new SluiceError(
+    'FIELD_TYPE',
+    `key \`${source}\` is ${value === null ? 'null' : 'an object'}; a key must be a string, number, boolean or array`,
+  );
+}

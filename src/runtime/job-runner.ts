@@ -1,0 +1,296 @@
+// Runs one job on Kafka: one consumer group (group = job name), one StreamTask per assigned
+// (sub-topology, partition), periodic commits in the order that keeps state and offsets
+// consistent: flush sinks and changelogs → persist state with offsets → commit group offsets.
+
+import { JsonCodec } from '../codecs/json-codec.js';
+import type { Clock } from '../core/clock.js';
+import { toSluiceError } from '../core/errors.js';
+import type { Topology } from '../core/topology.js';
+import type { MetricsRegistry } from '../metrics/metrics-registry.js';
+import { KafkaTopicSink } from '../sinks/kafka/kafka-topic-sink.js';
+import { KafkaAdmin, type TopicRequest } from '../sources/kafka/kafka-admin.js';
+import { KafkaSource, type BatchControl, type SourceBatch } from '../sources/kafka/kafka-source.js';
+import type { Logger } from './logger.js';
+import { StreamTask } from './stream-task.js';
+import { EMPTY_TASK_STATE, type TaskStateFactory } from './task-state.js';
+
+export interface JobRunnerOptions {
+  readonly topology: Topology;
+  readonly brokers: readonly string[];
+  readonly metrics: MetricsRegistry;
+  readonly clock: Clock;
+  readonly logger: Logger;
+  readonly stateFactory: TaskStateFactory;
+  /** How often state and offsets are committed. */
+  readonly commitIntervalMs: number;
+  /** This instance's query-API address, advertised to the group ('' if none). */
+  readonly apiAddress: string;
+  readonly instanceId: string;
+}
+
+export type TaskStatus = 'restoring' | 'running';
+
+export interface TaskView {
+  readonly subtopology: number;
+  readonly partition: number;
+  readonly status: TaskStatus;
+  readonly watermarkMs: number | null;
+  readonly positions: Record<string, string>;
+  readonly lag: Record<string, number>;
+}
+
+export class JobRunner {
+  private source: KafkaSource | undefined;
+  private sink: KafkaTopicSink | undefined;
+  private readonly tasks = new Map<string, StreamTask>();
+  private readonly restoring = new Set<string>();
+  /** Serialises batches, commits and task changes: the consume loop is single-threaded. */
+  private serial: Promise<void> = Promise.resolve();
+  private lastCommitMs = 0;
+  private readonly codec: JsonCodec;
+  private readonly topicToSub = new Map<string, number>();
+  private readonly highWatermarks = new Map<string, string>();
+  private stopped = false;
+  private fatal: unknown;
+
+  constructor(private readonly options: JobRunnerOptions) {
+    this.codec = new JsonCodec(options.topology.maxRecordBytes);
+    for (const sub of options.topology.subtopologies) {
+      for (const t of sub.sourceTopics) this.topicToSub.set(t, sub.id);
+    }
+  }
+
+  get job(): string {
+    return this.options.topology.job;
+  }
+
+  /** Creates missing topics, connects, joins the group and starts consuming. */
+  async start(): Promise<void> {
+    const { topology, brokers, logger } = this.options;
+    const admin = await KafkaAdmin.connect(brokers, `sluice-${topology.job}-admin`);
+    try {
+      await ensureJobTopics(admin, topology);
+    } finally {
+      await admin.close();
+    }
+    this.sink = await KafkaTopicSink.connect({
+      brokers,
+      clientId: `sluice-${topology.job}-${this.options.instanceId}`,
+    });
+    this.source = await KafkaSource.connect({
+      brokers,
+      groupId: topology.job,
+      clientId: `sluice-${topology.job}-${this.options.instanceId}`,
+      topics: topology.subtopologies.flatMap((s) => s.sourceTopics),
+      fromBeginning: topology.startFrom === 'earliest',
+      member: { api: this.options.apiAddress },
+    });
+    this.lastCommitMs = this.options.clock.nowMs();
+    await this.source.run({
+      onBatch: (batch, control) => this.enqueue(() => this.onBatch(batch, control)),
+      onAssignment: (assignment) => {
+        void this.enqueue(() => this.onAssignment(assignment));
+      },
+    });
+    logger.info(`job ${topology.job}: consuming ${topology.subtopologies.flatMap((s) => s.sourceTopics).join(', ')}`);
+  }
+
+  /** Finishes the current batch, commits, closes tasks and leaves the group. */
+  async stop(): Promise<void> {
+    if (this.stopped) return;
+    this.stopped = true;
+    await this.enqueue(async () => {
+      await this.commitAll();
+      for (const [id, task] of this.tasks) await this.closeTask(id, task);
+    });
+    await this.source?.stop();
+    await this.sink?.close();
+  }
+
+  /** A failure that stopped processing (e.g. Kafka unreachable for too long). */
+  get failure(): unknown {
+    return this.fatal;
+  }
+
+  taskViews(): TaskView[] {
+    const views: TaskView[] = [];
+    for (const [id, task] of this.tasks) {
+      const positions = Object.fromEntries(task.positions);
+      const lag: Record<string, number> = {};
+      for (const [topic, pos] of task.positions) {
+        const hw = this.highWatermarks.get(`${topic}:${task.id.partition}`);
+        if (hw !== undefined) lag[topic] = Math.max(0, Number(BigInt(hw) - BigInt(pos)));
+      }
+      views.push({
+        subtopology: task.id.subtopology,
+        partition: task.id.partition,
+        status: this.restoring.has(id) ? 'restoring' : 'running',
+        watermarkMs: Number.isFinite(task.watermarkMs) ? task.watermarkMs : null,
+        positions,
+        lag,
+      });
+    }
+    for (const id of this.restoring) {
+      if (this.tasks.has(id)) continue;
+      const [sub, partition] = id.split(':').map(Number);
+      views.push({ subtopology: sub ?? 0, partition: partition ?? 0, status: 'restoring', watermarkMs: null, positions: {}, lag: {} });
+    }
+    return views;
+  }
+
+  /** Stores of the tasks on this instance, by (store name, partition), for the query API. */
+  storesOf(name: string): Array<{ partition: number; store: unknown }> {
+    const out: Array<{ partition: number; store: unknown }> = [];
+    for (const task of this.tasks.values()) {
+      const s = task.state.stores.get(name);
+      if (s) out.push({ partition: task.id.partition, store: s });
+    }
+    return out;
+  }
+
+  private enqueue(work: () => Promise<void>): Promise<void> {
+    const next = this.serial.then(work).catch((err: unknown) => {
+      this.fatal ??= err;
+      this.options.logger.error(`job ${this.job}: ${toSluiceError(err).message}`);
+      throw err;
+    });
+    this.serial = next.catch(() => undefined);
+    return next;
+  }
+
+  private async onBatch(batch: SourceBatch, control: BatchControl): Promise<void> {
+    if (this.stopped || control.isStale()) return;
+    const subId = this.topicToSub.get(batch.topic);
+    if (subId === undefined) return;
+    const id = `${subId}:${batch.partition}`;
+    let task = this.tasks.get(id);
+    if (!task) {
+      task = await this.createTask(subId, batch.partition, control);
+      const resume = task.state.resumeOffsets.get(batch.topic);
+      const first = batch.records[0];
+      if (resume !== undefined && first !== undefined && resume !== first.offset) {
+        // Local state is at a different point than the group's offset: state wins.
+        task.positions.set(batch.topic, resume);
+        control.seek(resume);
+        return;
+      }
+    }
+    this.highWatermarks.set(`${batch.topic}:${batch.partition}`, batch.highWatermark);
+    const started = performance.now();
+    await task.processBatch(batch.records);
+    this.sink!.drain();
+    this.options.metrics
+      .histogram('batchDuration', { job: this.job })
+      .observe((performance.now() - started) / 1000);
+    const now = this.options.clock.nowMs();
+    if (now - this.lastCommitMs >= this.options.commitIntervalMs || task.state.needsCommit()) {
+      await this.commitAll();
+    }
+  }
+
+  private async createTask(subId: number, partition: number, control: BatchControl): Promise<StreamTask> {
+    const { topology, metrics, clock, stateFactory, logger } = this.options;
+    const sub = topology.subtopologies.find((s) => s.id === subId)!;
+    const id = `${subId}:${partition}`;
+    const declarations = sub.nodes.flatMap((n) => n.stores);
+    this.restoring.add(id);
+    const state =
+      declarations.length === 0
+        ? EMPTY_TASK_STATE
+        : await stateFactory.open({
+            job: topology.job,
+            partition,
+            subtopology: subId,
+            declarations,
+            changelogSink: this.sink!,
+            heartbeat: () => control.heartbeat(),
+            onRestoreProgress: (store, restored, total) => {
+              metrics.gauge('restoreRemaining', { job: topology.job, store }).set(Math.max(0, total - restored));
+            },
+          });
+    const task = new StreamTask({ topology, subtopology: sub, partition, sink: this.sink!, codec: this.codec, clock, metrics, state });
+    await task.init();
+    this.tasks.set(id, task);
+    this.restoring.delete(id);
+    metrics.gauge('assignedPartitions', { job: topology.job }).set(this.tasks.size);
+    logger.info(`job ${topology.job}: task ${id} started${declarations.length ? ` with ${declarations.length} store(s)` : ''}`);
+    return task;
+  }
+
+  private async onAssignment(assignment: Readonly<Record<string, number[]>>): Promise<void> {
+    const keep = new Set<string>();
+    for (const [topic, partitions] of Object.entries(assignment)) {
+      const sub = this.topicToSub.get(topic);
+      if (sub === undefined) continue;
+      for (const p of partitions) keep.add(`${sub}:${p}`);
+    }
+    const revoked = [...this.tasks].filter(([id]) => !keep.has(id));
+    if (revoked.length === 0) return;
+    await this.commitAll();
+    for (const [id, task] of revoked) await this.closeTask(id, task);
+    this.options.logger.info(`job ${this.job}: revoked tasks ${revoked.map(([id]) => id).join(', ')}`);
+  }
+
+  private async closeTask(id: string, task: StreamTask): Promise<void> {
+    await task.close();
+    await task.state.close();
+    this.tasks.delete(id);
+    this.options.metrics.gauge('assignedPartitions', { job: this.job }).set(this.tasks.size);
+  }
+
+  /** Flush sinks and changelogs → persist state with offsets → commit group offsets. */
+  private async commitAll(): Promise<void> {
+    if (!this.sink || !this.source) return;
+    const started = performance.now();
+    for (const task of this.tasks.values()) {
+      await task.beforeCommit();
+      task.state.prepareCommit(task.positions);
+    }
+    // Flush before persisting offsets, or a crash could keep offsets whose outputs were lost.
+    await this.sink.flush();
+    const flushedAtMs = this.options.clock.nowMs();
+    const latency = this.options.metrics.histogram('endToEndLatency', { job: this.job });
+    const offsets = [];
+    for (const task of this.tasks.values()) {
+      await task.state.completeCommit();
+      for (const ts of task.pendingSourceTimestamps) latency.observe(Math.max(0, flushedAtMs - ts) / 1000);
+      task.pendingSourceTimestamps.length = 0;
+      for (const [topic, offset] of task.positions) offsets.push({ topic, partition: task.id.partition, offset });
+    }
+    await this.source.commit(offsets);
+    this.lastCommitMs = this.options.clock.nowMs();
+    for (const [topic, count] of this.sink.sentByTopic) {
+      this.options.metrics.counter('recordsOut', { job: this.job, topic }).value = count;
+    }
+    this.options.metrics.histogram('commitDuration', { job: this.job }).observe((performance.now() - started) / 1000);
+  }
+}
+
+/** Creates the job's DLQ, sink, repartition and changelog topics with the sources' partitions. */
+export async function ensureJobTopics(admin: KafkaAdmin, topology: Topology): Promise<void> {
+  const sourceTopics = topology.subtopologies.filter((s) => !s.internalSource).flatMap((s) => s.sourceTopics);
+  const counts = await admin.partitionCounts(sourceTopics);
+  const missing = sourceTopics.filter((t) => !counts.has(t));
+  const defaultPartitions = counts.get(sourceTopics[0] ?? '') ?? 4;
+  const requests: TopicRequest[] = missing.map((name) => ({ name, partitions: defaultPartitions }));
+  requests.push({ name: topology.deadLetterTopic, partitions: defaultPartitions });
+  for (const sub of topology.subtopologies) {
+    for (const node of sub.nodes) {
+      for (const t of node.outputTopics) {
+        requests.push({ name: t.name, partitions: t.partitions ?? defaultPartitions, ...(t.config ? { config: t.config } : {}) });
+      }
+      for (const store of node.stores) {
+        requests.push({
+          name: changelogTopic(topology.job, store.name),
+          partitions: defaultPartitions,
+          config: { 'cleanup.policy': 'compact', 'min.compaction.lag.ms': '0', 'segment.ms': '600000' },
+        });
+      }
+    }
+  }
+  await admin.ensureTopics(requests);
+}
+
+export function changelogTopic(job: string, store: string): string {
+  return `${job}-${store}-changelog`;
+}

@@ -1,0 +1,221 @@
+// A task: one sub-topology running on one input partition. It decodes a fetched batch, runs
+// every record through the node chain synchronously, tracks the watermark and input positions,
+// and dead-letters whatever fails. The job runner (or TestDriver) owns commits.
+
+import type { JsonCodec } from '../codecs/json-codec.js';
+import type { Clock } from '../core/clock.js';
+import { SluiceError, toSluiceError } from '../core/errors.js';
+import type { Processor, ProcessorContext, TaskId } from '../core/processor.js';
+import type { JsonObject, RawRecord, StreamRecord } from '../core/record.js';
+import type { OutputRecord, RecordSink } from '../core/sink.js';
+import type { SubTopology, Topology } from '../core/topology.js';
+import type { CounterChild, MetricsRegistry } from '../metrics/metrics-registry.js';
+import { deadLetterRecord } from './dead-letter.js';
+import type { TaskState } from './task-state.js';
+
+/** Header carrying event time across a repartition topic. */
+export const EVENT_TIME_HEADER = 'sluice-ts';
+
+export interface StreamTaskDeps {
+  readonly topology: Topology;
+  readonly subtopology: SubTopology;
+  readonly partition: number;
+  readonly sink: RecordSink;
+  readonly codec: JsonCodec;
+  readonly clock: Clock;
+  readonly metrics: MetricsRegistry;
+  readonly state: TaskState;
+}
+
+export class StreamTask {
+  readonly id: TaskId;
+  private readonly processors: Processor[];
+  private readonly contexts: ProcessorContext[];
+  private readonly deadLetterCounters = new Map<string, CounterChild>();
+  private readonly recordsIn: CounterChild;
+  /** Max event time seen (ms); -Infinity before the first record. */
+  private watermark = Number.NEGATIVE_INFINITY;
+  /** Next offset to read per source topic. */
+  readonly positions = new Map<string, string>();
+  /** Source timestamps of the newest record of each batch since the last commit (for latency). */
+  readonly pendingSourceTimestamps: number[] = [];
+  private readonly batchKeys: string[] = [];
+  private readonly hasPrepare: boolean;
+
+  constructor(private readonly deps: StreamTaskDeps) {
+    const { topology, subtopology, partition } = deps;
+    this.id = { job: topology.job, subtopology: subtopology.id, partition };
+    this.processors = subtopology.nodes.map((n) => n.create());
+    this.contexts = subtopology.nodes.map((n, i) => this.makeContext(n.name, i));
+    this.recordsIn = deps.metrics.counter('recordsIn', { job: topology.job });
+    this.hasPrepare = this.processors.some((p) => p.prepareBatch !== undefined);
+  }
+
+  get watermarkMs(): number {
+    return this.watermark;
+  }
+
+  get state(): TaskState {
+    return this.deps.state;
+  }
+
+  async init(): Promise<void> {
+    for (let i = 0; i < this.processors.length; i++) {
+      await this.processors[i]!.init?.(this.contexts[i]!);
+    }
+  }
+
+  /**
+   * Processes one fetched batch. The only awaits are per batch: the stores' multi-get in
+   * `prepareBatch`; every record then runs through the chain synchronously.
+   */
+  async processBatch(raws: readonly RawRecord[]): Promise<void> {
+    if (raws.length === 0) return;
+    this.recordsIn.inc(raws.length);
+    const records: StreamRecord[] = [];
+    for (const raw of raws) {
+      const record = this.decode(raw);
+      if (record) records.push(record);
+    }
+    if (this.hasPrepare && records.length > 0) {
+      this.batchKeys.length = 0;
+      for (const r of records) if (r.key !== null) this.batchKeys.push(r.key);
+      for (let i = 0; i < this.processors.length; i++) {
+        const p = this.processors[i]!;
+        if (p.prepareBatch) await p.prepareBatch(this.batchKeys, this.contexts[i]!);
+      }
+    }
+    const first = this.processors[0];
+    const firstCtx = this.contexts[0];
+    for (const record of records) {
+      if (record.timestampMs > this.watermark) this.watermark = record.timestampMs;
+      if (!first || !firstCtx) continue;
+      try {
+        first.process(record, firstCtx);
+      } catch (err) {
+        this.deadLetter(record.raw, firstCtx.node, toSluiceError(err, 'INTERNAL'));
+      }
+    }
+    this.advanceWatermark();
+    const last = raws[raws.length - 1]!;
+    this.positions.set(last.topic, (BigInt(last.offset) + 1n).toString());
+    this.pendingSourceTimestamps.push(last.timestampMs);
+  }
+
+  /** Tell every node the watermark (they may close windows and forward results). */
+  advanceWatermark(): void {
+    if (this.watermark === Number.NEGATIVE_INFINITY) return;
+    for (let i = 0; i < this.processors.length; i++) {
+      const p = this.processors[i]!;
+      if (!p.onWatermark) continue;
+      try {
+        p.onWatermark(this.watermark, this.contexts[i]!);
+      } catch (err) {
+        throw new SluiceError('INTERNAL', `node ${this.contexts[i]!.node} failed on watermark`, {
+          cause: err,
+        });
+      }
+    }
+  }
+
+  /** Run processors' commit hooks (before the state's two-phase commit). */
+  async beforeCommit(): Promise<void> {
+    for (let i = 0; i < this.processors.length; i++) {
+      await this.processors[i]!.onCommit?.(this.contexts[i]!);
+    }
+  }
+
+  async close(): Promise<void> {
+    for (const p of this.processors) await p.close?.();
+  }
+
+  private decode(raw: RawRecord): StreamRecord | undefined {
+    const { topology } = this.deps;
+    const decoded = this.deps.codec.decode(raw);
+    if (!decoded.ok) {
+      this.deadLetter(raw, 'decode', decoded.error);
+      return undefined;
+    }
+    const value = decoded.value;
+    let timestampMs = raw.timestampMs;
+    const carried = raw.headers[EVENT_TIME_HEADER];
+    if (this.deps.subtopology.internalSource && carried !== undefined) {
+      timestampMs = Number(carried);
+    } else if (topology.timestampField !== undefined) {
+      const ts = eventTime(value, topology.timestampField);
+      if (typeof ts === 'string') {
+        this.deadLetter(raw, 'decode', new SluiceError(ts === 'missing' ? 'FIELD_MISSING' : 'FIELD_TYPE',
+          `timestamp field "${topology.timestampField}" is ${ts === 'missing' ? 'missing' : 'not epoch milliseconds'}`,
+          { context: { field: topology.timestampField } }));
+        return undefined;
+      }
+      timestampMs = ts;
+    }
+    return {
+      key: raw.key === null ? null : raw.key.toString('utf8'),
+      value,
+      timestampMs,
+      headers: raw.headers,
+      origin: raw,
+      raw,
+    };
+  }
+
+  private deadLetter(raw: RawRecord, node: string, error: SluiceError): void {
+    const { topology } = this.deps;
+    this.deps.sink.send(deadLetterRecord(topology.deadLetterTopic, topology.job, node, raw, error));
+    let counter = this.deadLetterCounters.get(error.code);
+    if (!counter) {
+      counter = this.deps.metrics.counter('deadLetters', { job: topology.job, reason: error.code });
+      this.deadLetterCounters.set(error.code, counter);
+    }
+    counter.inc();
+  }
+
+  private makeContext(node: string, index: number): ProcessorContext {
+    const task = this;
+    const lateCounter = this.deps.metrics.counter('lateRecords', { job: this.deps.topology.job, node });
+    return {
+      taskId: this.id,
+      node,
+      forward(record: StreamRecord): void {
+        const next = task.processors[index + 1];
+        if (!next) return;
+        const ctx = task.contexts[index + 1]!;
+        try {
+          next.process(record, ctx);
+        } catch (err) {
+          task.deadLetter(record.raw, ctx.node, toSluiceError(err, 'INTERNAL'));
+        }
+      },
+      send(output: OutputRecord): void {
+        task.deps.sink.send(output);
+      },
+      deadLetter(record: StreamRecord, error: SluiceError): void {
+        task.deadLetter(record.raw, node, error);
+      },
+      getStore<S>(name: string): S {
+        const store = task.deps.state.stores.get(name);
+        if (!store) {
+          throw new SluiceError('INTERNAL', `node ${node} asked for undeclared store "${name}"`);
+        }
+        return store as S;
+      },
+      countLate(): void {
+        lateCounter.inc();
+      },
+      nowMs(): number {
+        return task.deps.clock.nowMs();
+      },
+    };
+  }
+}
+
+/** Event time from a field: a finite number of epoch ms, or a numeric string. */
+function eventTime(value: JsonObject, field: string): number | 'missing' | 'wrong-type' {
+  const v = Object.prototype.hasOwnProperty.call(value, field) ? value[field] : undefined;
+  if (v === undefined || v === null) return 'missing';
+  if (typeof v === 'number' && Number.isFinite(v)) return v;
+  if (typeof v === 'string' && v.trim() !== '' && Number.isFinite(Number(v))) return Number(v);
+  return 'wrong-type';
+}

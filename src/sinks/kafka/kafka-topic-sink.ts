@@ -1,0 +1,115 @@
+// Sink step of the flow: the only module that owns a kafkajs producer. Records are queued
+// without awaiting and sent in large batches; flush() resolves when every one is acknowledged.
+
+import { CompressionTypes, Kafka, logLevel, type Message, type Producer } from 'kafkajs';
+import { SluiceError } from '../../core/errors.js';
+import type { OutputRecord, RecordSink } from '../../core/sink.js';
+
+export interface KafkaTopicSinkOptions {
+  brokers: readonly string[];
+  clientId: string;
+  /** Send when this many records are queued, without waiting for flush(). */
+  batchRecords?: number;
+  /** Idempotent producer (acks=all, no duplicates from retries). */
+  idempotent?: boolean;
+}
+
+export class KafkaTopicSink implements RecordSink {
+  private readonly producer: Producer;
+  private queue: OutputRecord[] = [];
+  private inFlight: Array<Promise<unknown>> = [];
+  private failure: unknown;
+  private readonly batchRecords: number;
+  /** Records acknowledged per topic (for metrics). */
+  readonly sentByTopic = new Map<string, number>();
+
+  private constructor(producer: Producer, options: KafkaTopicSinkOptions) {
+    this.producer = producer;
+    this.batchRecords = options.batchRecords ?? 5000;
+  }
+
+  static async connect(options: KafkaTopicSinkOptions): Promise<KafkaTopicSink> {
+    const kafka = new Kafka({
+      clientId: options.clientId,
+      brokers: [...options.brokers],
+      logLevel: logLevel.ERROR,
+      retry: { retries: 8 },
+    });
+    const producer = kafka.producer({
+      idempotent: options.idempotent ?? false,
+      maxInFlightRequests: options.idempotent ? 1 : 5,
+      allowAutoTopicCreation: true,
+    });
+    try {
+      await producer.connect();
+    } catch (err) {
+      throw new SluiceError('KAFKA_UNAVAILABLE', `producer cannot reach ${options.brokers.join(',')}`, {
+        cause: err,
+        retriable: true,
+      });
+    }
+    return new KafkaTopicSink(producer, options);
+  }
+
+  send(record: OutputRecord): void {
+    this.queue.push(record);
+    if (this.queue.length >= this.batchRecords) this.sendQueued();
+  }
+
+  drain(): void {
+    this.sendQueued();
+  }
+
+  async flush(): Promise<void> {
+    this.sendQueued();
+    const pending = this.inFlight;
+    this.inFlight = [];
+    await Promise.all(pending);
+    if (this.failure !== undefined) {
+      const err = this.failure;
+      this.failure = undefined;
+      throw new SluiceError('KAFKA_UNAVAILABLE', `producing failed: ${String(err)}`, {
+        cause: err,
+        retriable: true,
+      });
+    }
+  }
+
+  async close(): Promise<void> {
+    try {
+      await this.flush();
+    } finally {
+      await this.producer.disconnect();
+    }
+  }
+
+  private sendQueued(): void {
+    if (this.queue.length === 0) return;
+    const byTopic = new Map<string, Message[]>();
+    for (const r of this.queue) {
+      let messages = byTopic.get(r.topic);
+      if (!messages) {
+        messages = [];
+        byTopic.set(r.topic, messages);
+      }
+      const message: Message = { key: r.key, value: r.value };
+      if (r.headers) message.headers = r.headers;
+      if (r.partition !== undefined) message.partition = r.partition;
+      if (r.timestampMs !== undefined) message.timestamp = String(r.timestampMs);
+      messages.push(message);
+    }
+    this.queue = [];
+    const topicMessages = [...byTopic].map(([topic, messages]) => ({ topic, messages }));
+    const p = this.producer
+      .sendBatch({ topicMessages, acks: -1, compression: CompressionTypes.None })
+      .then(() => {
+        for (const { topic, messages } of topicMessages) {
+          this.sentByTopic.set(topic, (this.sentByTopic.get(topic) ?? 0) + messages.length);
+        }
+      })
+      .catch((err: unknown) => {
+        this.failure ??= err;
+      });
+    this.inFlight.push(p);
+  }
+}

@@ -1,0 +1,168 @@
+// Source step of the flow: the only module that owns a kafkajs consumer. One consumer per job
+// (group = job name); batches are handed to the runtime whole, offsets committed only when told.
+
+import { Kafka, logLevel, type Consumer, type EachBatchPayload } from 'kafkajs';
+import { SluiceError } from '../../core/errors.js';
+import type { RawRecord, RecordHeaders } from '../../core/record.js';
+import { partitionAlignedAssigner, type MemberInfo } from './partition-aligned-assigner.js';
+
+export interface TopicPartitionOffset {
+  readonly topic: string;
+  readonly partition: number;
+  /** The next offset to read (Kafka's committed-offset convention). */
+  readonly offset: string;
+}
+
+export interface SourceBatch {
+  readonly topic: string;
+  readonly partition: number;
+  readonly records: readonly RawRecord[];
+  /** Log end offset of the partition when fetched (for lag). */
+  readonly highWatermark: string;
+}
+
+export interface BatchControl {
+  /** Keep group membership alive during long work (restores). */
+  heartbeat(): Promise<void>;
+  /** Skip the rest of this batch and continue the partition from `offset`. */
+  seek(offset: string): void;
+  /** True if a rebalance made this batch obsolete. */
+  isStale(): boolean;
+}
+
+export interface SourceHandler {
+  onBatch(batch: SourceBatch, control: BatchControl): Promise<void>;
+  /** The group assigned this member a new set of partitions (topic → partitions). */
+  onAssignment(assignment: Readonly<Record<string, number[]>>): void;
+}
+
+export interface KafkaSourceOptions {
+  brokers: readonly string[];
+  groupId: string;
+  clientId: string;
+  topics: readonly string[];
+  fromBeginning: boolean;
+  member: MemberInfo;
+  /** Largest fetch per partition; bigger batches amortise per-batch work. */
+  maxBytesPerPartition?: number;
+  sessionTimeoutMs?: number;
+}
+
+export class KafkaSource {
+  private constructor(
+    private readonly consumer: Consumer,
+    private readonly options: KafkaSourceOptions,
+  ) {}
+
+  static async connect(options: KafkaSourceOptions): Promise<KafkaSource> {
+    const kafka = new Kafka({
+      clientId: options.clientId,
+      brokers: [...options.brokers],
+      logLevel: logLevel.ERROR,
+      retry: { retries: 8 },
+    });
+    const consumer = kafka.consumer({
+      groupId: options.groupId,
+      partitionAssigners: [partitionAlignedAssigner(options.member)],
+      maxBytesPerPartition: options.maxBytesPerPartition ?? 4 * 1024 * 1024,
+      maxBytes: 32 * 1024 * 1024,
+      maxWaitTimeInMs: 100,
+      sessionTimeout: options.sessionTimeoutMs ?? 30_000,
+      heartbeatInterval: 3_000,
+      rebalanceTimeout: 60_000,
+    });
+    try {
+      await consumer.connect();
+      for (const topic of options.topics) {
+        await consumer.subscribe({ topic, fromBeginning: options.fromBeginning });
+      }
+    } catch (err) {
+      throw new SluiceError(
+        'KAFKA_UNAVAILABLE',
+        `consumer for group ${options.groupId} cannot reach ${options.brokers.join(',')}: ${String(err)}`,
+        { cause: err, retriable: true },
+      );
+    }
+    return new KafkaSource(consumer, options);
+  }
+
+  /** Starts fetching; resolves once the consumer runs (batches arrive through the handler). */
+  async run(handler: SourceHandler): Promise<void> {
+    this.consumer.on(this.consumer.events.GROUP_JOIN, (event) => {
+      handler.onAssignment(event.payload.memberAssignment);
+    });
+    await this.consumer.run({
+      autoCommit: false,
+      eachBatchAutoResolve: false,
+      partitionsConsumedConcurrently: 1,
+      eachBatch: async (payload: EachBatchPayload) => {
+        const { batch } = payload;
+        if (batch.messages.length === 0) return;
+        const records: RawRecord[] = new Array<RawRecord>(batch.messages.length);
+        for (let i = 0; i < batch.messages.length; i++) {
+          const m = batch.messages[i]!;
+          records[i] = {
+            topic: batch.topic,
+            partition: batch.partition,
+            offset: m.offset,
+            timestampMs: Number(m.timestamp),
+            key: m.key,
+            value: m.value,
+            headers: m.headers ? decodeHeaders(m.headers) : EMPTY_HEADERS,
+          };
+        }
+        let seeked = false;
+        await handler.onBatch(
+          { topic: batch.topic, partition: batch.partition, records, highWatermark: batch.highWatermark },
+          {
+            heartbeat: () => payload.heartbeat(),
+            isStale: () => payload.isStale(),
+            seek: (offset) => {
+              seeked = true;
+              this.consumer.seek({ topic: batch.topic, partition: batch.partition, offset });
+            },
+          },
+        );
+        if (!seeked) payload.resolveOffset(batch.lastOffset());
+      },
+    });
+  }
+
+  /** Commits the next offsets to read. Fails quietly during a rebalance (state resumes from checkpoints). */
+  async commit(offsets: readonly TopicPartitionOffset[]): Promise<boolean> {
+    if (offsets.length === 0) return true;
+    try {
+      await this.consumer.commitOffsets(offsets.map((o) => ({ ...o })));
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
+  pause(topic: string, partitions: number[]): void {
+    this.consumer.pause([{ topic, partitions }]);
+  }
+
+  resume(topic: string, partitions: number[]): void {
+    this.consumer.resume([{ topic, partitions }]);
+  }
+
+  async stop(): Promise<void> {
+    await this.consumer.disconnect();
+  }
+
+  get groupId(): string {
+    return this.options.groupId;
+  }
+}
+
+const EMPTY_HEADERS: RecordHeaders = Object.freeze({}) as RecordHeaders;
+
+function decodeHeaders(headers: Record<string, unknown>): RecordHeaders {
+  const out: RecordHeaders = Object.create(null) as RecordHeaders;
+  for (const [k, v] of Object.entries(headers)) {
+    if (v === undefined) continue;
+    out[k] = Buffer.isBuffer(v) ? v.toString('utf8') : Array.isArray(v) ? v.map(String).join(',') : String(v);
+  }
+  return out;
+}
