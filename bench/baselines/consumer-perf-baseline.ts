@@ -91,7 +91,8 @@ export function parseConsumerPerfOutput(output: string): ConsumerPerfBaselineRes
   const column = (name: string): number => {
     const at = names.indexOf(name);
     const value = at >= 0 ? Number(values[at]) : Number.NaN;
-    if (!Number.isFinite(value)) throw new Error(`ConsumerPerformance column ${name} missing in: ${valuesLine}`);
+    if (!Number.isFinite(value))
+      throw new Error(`ConsumerPerformance column ${name} missing in: ${valuesLine}`);
     return value;
   };
   return {
@@ -117,7 +118,11 @@ function runTool(javaPath: string, args: string[]): Promise<{ code: number; outp
 
 /** Best effort: a leftover group only costs the broker a few bytes of offsets. */
 async function deleteGroup(brokers: string[], group: string): Promise<void> {
-  const admin = new Kafka({ clientId: 'sluice-bench', brokers, logLevel: logLevel.NOTHING }).admin();
+  const admin = new Kafka({
+    clientId: 'sluice-bench',
+    brokers,
+    logLevel: logLevel.NOTHING,
+  }).admin();
   try {
     await admin.connect();
     await admin.deleteGroups([group]);

@@ -56,7 +56,11 @@ async function devCompare(argv: string[]): Promise<void> {
 }
 
 async function deleteTopic(brokers: string[], topic: string): Promise<void> {
-  const admin = new Kafka({ clientId: 'sluice-bench-dev', brokers, logLevel: logLevel.NOTHING }).admin();
+  const admin = new Kafka({
+    clientId: 'sluice-bench-dev',
+    brokers,
+    logLevel: logLevel.NOTHING,
+  }).admin();
   await admin.connect();
   try {
     await admin.deleteTopics({ topics: [topic] });

@@ -21,8 +21,14 @@ const BASE_TS_MS = Date.UTC(2026, 0, 1);
  * Recreates `topic` (deleting an old one) and writes `records` events, keyed by
  * `card-<i mod keys>`, shaped like the `transactions` contract (~200 bytes each).
  */
-export async function devPreload(opts: DevPreloadOptions): Promise<{ elapsedMs: number; bytes: number }> {
-  const kafka = new Kafka({ clientId: 'sluice-bench-dev-preload', brokers: opts.brokers, logLevel: logLevel.ERROR });
+export async function devPreload(
+  opts: DevPreloadOptions,
+): Promise<{ elapsedMs: number; bytes: number }> {
+  const kafka = new Kafka({
+    clientId: 'sluice-bench-dev-preload',
+    brokers: opts.brokers,
+    logLevel: logLevel.ERROR,
+  });
   const admin = kafka.admin();
   await admin.connect();
   try {

@@ -65,6 +65,8 @@ export interface KafkaStreamsBaselineResult {
   commitIntervalMs: number;
   numStreamThreads: number;
   processingGuarantee: string;
+  /** Set when deleting the run's topics or group failed (the figures are still valid). */
+  cleanupError?: string;
 }
 
 const PROJECT_DIR = join(dirname(fileURLToPath(import.meta.url)), '..', 'kafka-streams');
@@ -101,8 +103,10 @@ export async function runKafkaStreamsBaseline(
     `--idle-timeout-ms=${opts.idleTimeoutMs ?? 120_000}`,
     `--delete-topics=${opts.deleteTopics ?? true}`,
   ];
-  if (opts.commitIntervalMs !== undefined) args.push(`--commit-interval-ms=${opts.commitIntervalMs}`);
-  if (opts.numStreamThreads !== undefined) args.push(`--num-stream-threads=${opts.numStreamThreads}`);
+  if (opts.commitIntervalMs !== undefined)
+    args.push(`--commit-interval-ms=${opts.commitIntervalMs}`);
+  if (opts.numStreamThreads !== undefined)
+    args.push(`--num-stream-threads=${opts.numStreamThreads}`);
 
   const { code, stdout, stderrTail } = await runJava(javaPath, args);
   const line = stdout
@@ -204,7 +208,8 @@ function runJava(
 function toResult(raw: Record<string, unknown>): KafkaStreamsBaselineResult {
   const num = (name: string): number => {
     const value = raw[name];
-    if (typeof value !== 'number') throw new Error(`result field ${name} is not a number: ${String(value)}`);
+    if (typeof value !== 'number')
+      throw new Error(`result field ${name} is not a number: ${String(value)}`);
     return value;
   };
   const peakRssMb = num('peakRssMb');
@@ -225,5 +230,6 @@ function toResult(raw: Record<string, unknown>): KafkaStreamsBaselineResult {
     processingGuarantee: String(raw.processingGuarantee),
   };
   if (peakRssMb >= 0) result.peakRssMb = peakRssMb;
+  if (typeof raw.cleanupError === 'string') result.cleanupError = raw.cleanupError;
   return result;
 }

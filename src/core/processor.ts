@@ -2,7 +2,7 @@
 // named processors; the runtime drives them one fetched batch at a time, synchronously.
 
 import type { SluiceError } from './errors.js';
-import type { StreamRecord } from './record.js';
+import type { JsonObject, StreamRecord } from './record.js';
 import type { OutputRecord } from './sink.js';
 
 /** Identifies one task: a job's sub-topology on one input partition. */
@@ -41,6 +41,11 @@ export interface StoreDeclaration {
   readonly queryable: boolean;
   /** Entries older than this (by window end) are deleted and tombstoned. Undefined = keep. */
   readonly retentionMs?: number;
+  /**
+   * How the query API presents a stored value: rows (e.g. one per window) overlapping
+   * [fromMs, toMs). Without it, a value is served as one row.
+   */
+  readonly view?: (key: string, value: unknown, fromMs?: number, toMs?: number) => JsonObject[];
 }
 
 export interface Processor {

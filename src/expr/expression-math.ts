@@ -21,8 +21,8 @@ interface TypedFunction extends MathFunction {
   readonly signatures: Readonly<Record<string, MathFunction>>;
 }
 
-/** Evaluates one argument of a special form: the value, or MISSING if the field is absent. */
-export const MISSING: unique symbol = Symbol('missing');
+/** What an argument of has/isNull/coalesce evaluates to when a field it reads is absent. */
+const MISSING: unique symbol = Symbol('missing');
 
 /** Functions that would let an expression change mathjs or run other code (mathjs security docs). */
 export const DISABLED_FUNCTIONS = [

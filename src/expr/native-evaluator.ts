@@ -65,7 +65,11 @@ function translate(node: ExpressionNode): NativeEvaluator {
   }
 }
 
-/** A field read. Names in Object.prototype are refused by the checker, so undefined = absent. */
+/**
+ * A field read. Records are plain JSON objects (the codec's output: prototype Object.prototype
+ * or null), and every Object.prototype name is refused by the checker, so `undefined` here
+ * means absent — no own-property test needed on the hot path.
+ */
 function symbol(name: string, lenient: boolean): NativeEvaluator {
   const constant = lookupExpressionConstant(name);
   if (constant !== undefined) return () => constant;
@@ -95,9 +99,9 @@ function accessor(
     if (target === null || typeof target !== 'object' || Array.isArray(target)) {
       throw new TypeError(`cannot read property "${property}" of ${describe(target)} (${path})`);
     }
-    const value = (target as JsonObject)[property];
-    if (value === undefined && !lenient) throw fieldMissingError(path);
-    return value;
+    if (Object.hasOwn(target, property)) return (target as JsonObject)[property];
+    if (lenient) return undefined;
+    throw fieldMissingError(path);
   };
 }
 

@@ -5,8 +5,9 @@ import { readFileSync } from 'node:fs';
 import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
 import type { JobIssue, JobPath } from './job-issue.js';
 
-/** Node kinds the schema knows (the `kind` enum). */
+// Compiled on first use: reading and compiling the schema costs a few milliseconds.
 let validator: ValidateFunction | undefined;
+/** Node kinds the schema knows (the `kind` enum). */
 let schemaKinds: readonly string[] = [];
 
 function loadValidator(): ValidateFunction {

@@ -51,6 +51,7 @@ export class JobRunner {
   private readonly topicToSub = new Map<string, number>();
   private readonly highWatermarks = new Map<string, string>();
   private stopped = false;
+  private readonly partitionCounts = new Map<number, number>();
   private fatal: unknown;
 
   constructor(private readonly options: JobRunnerOptions) {
@@ -70,6 +71,10 @@ export class JobRunner {
     const admin = await KafkaAdmin.connect(brokers, `sluice-${topology.job}-admin`);
     try {
       await ensureJobTopics(admin, topology);
+      const counts = await admin.partitionCounts(topology.subtopologies.flatMap((sub) => sub.sourceTopics));
+      for (const sub of topology.subtopologies) {
+        this.partitionCounts.set(sub.id, counts.get(sub.sourceTopics[0] ?? '') ?? 1);
+      }
     } finally {
       await admin.close();
     }
@@ -136,6 +141,16 @@ export class JobRunner {
       views.push({ subtopology: sub ?? 0, partition: partition ?? 0, status: 'restoring', watermarkMs: null, positions: {}, lag: {} });
     }
     return views;
+  }
+
+  /** Partitions of a sub-topology's source topics (known after start). */
+  sourcePartitions(subtopology: number): number | undefined {
+    return this.partitionCounts.get(subtopology);
+  }
+
+  /** True if this instance runs the task (sub-topology, partition) and it is not restoring. */
+  hasRunningTask(subtopology: number, partition: number): boolean {
+    return this.tasks.has(`${subtopology}:${partition}`);
   }
 
   /** Stores of the tasks on this instance, by (store name, partition), for the query API. */

@@ -237,10 +237,14 @@ export class CachingKeyValueStore<V> implements KeyValueStore<V> {
         try {
           value = this.serde.serialize(entry.value);
         } catch (err) {
-          throw new SluiceError('STATE_STORE', `store "${this.name}": cannot serialize key "${key}"`, {
-            cause: err,
-            domain: 'internal',
-          });
+          throw new SluiceError(
+            'STATE_STORE',
+            `store "${this.name}": cannot serialize key "${key}"`,
+            {
+              cause: err,
+              domain: 'internal',
+            },
+          );
         }
       }
       changes[i] = { key: Buffer.from(key, 'utf8'), value };
@@ -363,9 +367,13 @@ export class CachingKeyValueStore<V> implements KeyValueStore<V> {
     try {
       return this.serde.deserialize(bytes);
     } catch (err) {
-      throw new SluiceError('STATE_STORE', `store "${this.name}": cannot read the value of key "${key}"`, {
-        cause: err,
-      });
+      throw new SluiceError(
+        'STATE_STORE',
+        `store "${this.name}": cannot read the value of key "${key}"`,
+        {
+          cause: err,
+        },
+      );
     }
   }
 

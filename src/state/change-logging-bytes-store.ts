@@ -108,7 +108,11 @@ export class ChangeLoggingBytesStore {
     readonly highestSeqAtOpen: number = checkpointState.seq,
   ) {
     this.writer = options.changelog
-      ? new ChangelogWriter(options.changelog.sink, options.changelog.topic, options.changelog.partition)
+      ? new ChangelogWriter(
+          options.changelog.sink,
+          options.changelog.topic,
+          options.changelog.partition,
+        )
       : undefined;
   }
 
@@ -149,11 +153,18 @@ export class ChangeLoggingBytesStore {
         if (local === undefined) db = await wipeUnlessEmpty(db, options.rocksdb);
         return new StoreOpening(db, options, { startMs, reason, local, restorer: undefined });
       }
-      const restorer = new ChangelogRestorer(changelog.reader, changelog.topic, changelog.partition, {
-        ...options.restore,
-        onBadMarker: (offset, err) =>
-          options.log?.(`state ${location}: ignoring unreadable checkpoint marker at offset ${offset}: ${String(err)}`),
-      });
+      const restorer = new ChangelogRestorer(
+        changelog.reader,
+        changelog.topic,
+        changelog.partition,
+        {
+          ...options.restore,
+          onBadMarker: (offset, err) =>
+            options.log?.(
+              `state ${location}: ignoring unreadable checkpoint marker at offset ${offset}: ${String(err)}`,
+            ),
+        },
+      );
       const endOffset = await restorer.endOffset();
       if (local !== undefined && local.changelogPosition === null) {
         reason = 'local checkpoint has no changelog position';
@@ -291,19 +302,36 @@ export class StoreOpening {
    * local state, or replay the changelog up to that commit's marker — and return it open.
    */
   async finish(targetSeq: number | undefined): Promise<ChangeLoggingBytesStore> {
-    if (this.done) throw new SluiceError('STATE_STORE', 'StoreOpening.finish called twice', { domain: 'internal' });
+    if (this.done)
+      throw new SluiceError('STATE_STORE', 'StoreOpening.finish called twice', {
+        domain: 'internal',
+      });
     this.done = true;
     try {
       if (this.needsReset) return await this.reset();
       const { local, restorer, scan, endOffset } = this.state;
       if (restorer === undefined || scan === undefined || endOffset === undefined) {
-        return this.opened(local ?? this.emptyCheckpoint(null), local ? 'local' : 'empty', 0, [], 0n);
+        return this.opened(
+          local ?? this.emptyCheckpoint(null),
+          local ? 'local' : 'empty',
+          0,
+          [],
+          0n,
+        );
       }
       const options = this.options;
       const log = options.log ?? (() => undefined);
       let chosen = scan;
-      if (targetSeq !== undefined && scan.checkpoint !== undefined && scan.checkpoint.seq > targetSeq) {
-        const older = await restorer.scan(scan.fromOffset, scan.endOffset, (cp) => cp.seq <= targetSeq);
+      if (
+        targetSeq !== undefined &&
+        scan.checkpoint !== undefined &&
+        scan.checkpoint.seq > targetSeq
+      ) {
+        const older = await restorer.scan(
+          scan.fromOffset,
+          scan.endOffset,
+          (cp) => cp.seq <= targetSeq,
+        );
         if (older.checkpoint !== undefined || local?.seq === targetSeq) {
           chosen = older;
         } else {
@@ -414,7 +442,9 @@ export class StoreOpening {
     const endOffset = this.state.endOffset!;
     const found = this.state.scan!.checkpoint!;
     const reason = `changelog holds stateId ${found.stateId}, the store now has ${options.stateId}`;
-    options.log?.(`state ${options.location}: resetting ${changelog.topic}[${changelog.partition}]: ${reason}`);
+    options.log?.(
+      `state ${options.location}: resetting ${changelog.topic}[${changelog.partition}]: ${reason}`,
+    );
     this.db = await wipe(this.db, options.rocksdb);
     const writer = new ChangelogWriter(changelog.sink, changelog.topic, changelog.partition);
     const records = changelog.reader.readPartition(changelog.topic, changelog.partition, {

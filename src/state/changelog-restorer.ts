@@ -96,7 +96,8 @@ export class ChangelogRestorer {
       const windowStart = windowEnd - size > from ? windowEnd - size : from;
       const keep = first && windowStart === from;
       const retained: RawRecord[] = [];
-      let marker: { offset: string; checkpoint: StoreCheckpoint; retainedCount: number } | undefined;
+      let marker:
+        { offset: string; checkpoint: StoreCheckpoint; retainedCount: number } | undefined;
       let keysAfterMarker: Buffer[] = [];
       for await (const batch of this.read(windowStart, windowEnd)) {
         for (const record of batch) {
@@ -141,7 +142,9 @@ export class ChangelogRestorer {
   ): Promise<number> {
     const startMs = this.clock.nowMs();
     const total =
-      scan.markerOffset === undefined ? 0 : Number(BigInt(scan.markerOffset) + 1n - BigInt(scan.fromOffset));
+      scan.markerOffset === undefined
+        ? 0
+        : Number(BigInt(scan.markerOffset) + 1n - BigInt(scan.fromOffset));
     let applied = 0;
     let batch = store.batch();
     let inFlight: Promise<void> | undefined;

@@ -2,7 +2,11 @@
 // checkpoint marker: a restore applies changes only up to the last marker it finds.
 
 import type { RecordSink } from '../core/sink.js';
-import { CHECKPOINT_MARKER_KEY, encodeCheckpoint, type StoreCheckpoint } from './store-checkpoint.js';
+import {
+  CHECKPOINT_MARKER_KEY,
+  encodeCheckpoint,
+  type StoreCheckpoint,
+} from './store-checkpoint.js';
 
 export class ChangelogWriter {
   private sent = 0;

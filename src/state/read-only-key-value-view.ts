@@ -19,7 +19,11 @@ export class ReadOnlyKeyValueView<V> implements ReadOnlyKeyValueStore<V> {
   }
 
   /** Entries with fromKey <= key < toKey in key order (UTF-8 bytes), at most `limit`. */
-  async range(options: { fromKey?: string; toKey?: string; limit: number }): Promise<Array<[string, V]>> {
+  async range(options: {
+    fromKey?: string;
+    toKey?: string;
+    limit: number;
+  }): Promise<Array<[string, V]>> {
     this.assertOpen();
     const out: Array<[string, V]> = [];
     if (options.limit <= 0) return out;
@@ -41,9 +45,13 @@ export class ReadOnlyKeyValueView<V> implements ReadOnlyKeyValueStore<V> {
 
   private assertOpen(): void {
     if (!this.store.isOpen) {
-      throw new SluiceError('STATE_STORE', `store "${this.store.name}" is closed (partition moved or stopping)`, {
-        retriable: true,
-      });
+      throw new SluiceError(
+        'STATE_STORE',
+        `store "${this.store.name}" is closed (partition moved or stopping)`,
+        {
+          retriable: true,
+        },
+      );
     }
   }
 }

@@ -124,7 +124,11 @@ export class StoreManager {
    * end at the same commit; `resumeOffsets` are its input offsets.
    */
   async open(request: StoreTaskRequest): Promise<TaskStores> {
-    const taskId: TaskId = { job: request.job, subtopology: request.subtopology, partition: request.partition };
+    const taskId: TaskId = {
+      job: request.job,
+      subtopology: request.subtopology,
+      partition: request.partition,
+    };
     const declarations = distinctDeclarations(request.declarations);
     const openings: Array<{ declaration: StoreDeclaration; opening: StoreOpening }> = [];
     const finished: Array<{ declaration: StoreDeclaration; store: ChangeLoggingBytesStore }> = [];
@@ -135,7 +139,10 @@ export class StoreManager {
         this.setStatus(id, request, declaration.name, { phase: 'opening' });
         const opening = await ChangeLoggingBytesStore.prepareOpen({
           location: this.storeLocation(request.job, declaration.name, request.partition),
-          rocksdb: { blockCacheBytes: this.blockCacheBytes, writeBufferBytes: this.writeBufferBytes },
+          rocksdb: {
+            blockCacheBytes: this.blockCacheBytes,
+            writeBufferBytes: this.writeBufferBytes,
+          },
           stateId: declaration.stateId,
           ...(this.options.changelogReader
             ? {
@@ -173,11 +180,14 @@ export class StoreManager {
         ...openings.map((o) => o.opening.abort()),
         ...finished.map((f) => f.store.close()),
       ]);
-      for (const d of declarations) this.status.delete(this.storeKey(request.job, d.name, request.partition));
+      for (const d of declarations)
+        this.status.delete(this.storeKey(request.job, d.name, request.partition));
       throw err;
     }
 
-    const atTarget = finished.find((f) => f.store.checkpoint.seq > 0 && f.store.openReport.source !== 'reset');
+    const atTarget = finished.find(
+      (f) => f.store.checkpoint.seq > 0 && f.store.openReport.source !== 'reset',
+    );
     const resumeOffsets = new Map(Object.entries(atTarget?.store.checkpoint.inputOffsets ?? {}));
     const seq = Math.max(0, ...finished.map((f) => f.store.highestSeqAtOpen));
     const stores = new Map<string, CachingKeyValueStore<unknown>>();
@@ -188,7 +198,9 @@ export class StoreManager {
       const serde = this.options.serdeFor?.(declaration) ?? new JsonSerde<unknown>();
       const cache = new CachingKeyValueStore<unknown>(declaration.name, store, serde, {
         maxCacheBytes: this.minCacheBytes,
-        ...(this.options.maxDirtyFraction === undefined ? {} : { maxDirtyFraction: this.options.maxDirtyFraction }),
+        ...(this.options.maxDirtyFraction === undefined
+          ? {}
+          : { maxDirtyFraction: this.options.maxDirtyFraction }),
       });
       stores.set(declaration.name, cache);
       reports.set(declaration.name, store.openReport);
@@ -203,7 +215,9 @@ export class StoreManager {
         recordsPerSecond: prior?.recordsPerSecond ?? 0,
       });
       if (this.options.metrics) {
-        this.options.metrics.gauge('restoreRemaining', { job: request.job, store: declaration.name }).set(0);
+        this.options.metrics
+          .gauge('restoreRemaining', { job: request.job, store: declaration.name })
+          .set(0);
       }
     }
     this.rebalanceBudget();
@@ -228,7 +242,11 @@ export class StoreManager {
   }
 
   /** Read-only view of one partition's store for the query API; undefined if not open here. */
-  readOnlyStore<V>(job: string, store: string, partition: number): ReadOnlyKeyValueStore<V> | undefined {
+  readOnlyStore<V>(
+    job: string,
+    store: string,
+    partition: number,
+  ): ReadOnlyKeyValueStore<V> | undefined {
     const cache = this.open_.get(this.storeKey(job, store, partition));
     return cache ? new ReadOnlyKeyValueView(cache as CachingKeyValueStore<V>) : undefined;
   }
@@ -251,7 +269,8 @@ export class StoreManager {
     const openStores = this.open_.size;
     const nativeBytesPerStore = this.blockCacheBytes + 2 * this.writeBufferBytes;
     const free = this.budgetBytes - openStores * nativeBytesPerStore;
-    const share = openStores > 0 ? Math.floor(free / openStores) : this.budgetBytes - nativeBytesPerStore;
+    const share =
+      openStores > 0 ? Math.floor(free / openStores) : this.budgetBytes - nativeBytesPerStore;
     return {
       budgetBytes: this.budgetBytes,
       openStores,

@@ -108,14 +108,22 @@ export class TaskStores {
 
   private assertUsable(): void {
     if (this.closed) {
-      throw new SluiceError('STATE_STORE', `stores of task ${this.taskId.job}/${this.taskId.partition} are closed`, {
-        domain: 'internal',
-      });
+      throw new SluiceError(
+        'STATE_STORE',
+        `stores of task ${this.taskId.job}/${this.taskId.partition} are closed`,
+        {
+          domain: 'internal',
+        },
+      );
     }
   }
 }
 
 /** JSON with keys sorted, so equal offsets compare equal whatever order the map was built in. */
 function canonicalJson(record: Readonly<Record<string, string>>): string {
-  return JSON.stringify(Object.keys(record).sort().map((k) => [k, record[k]]));
+  return JSON.stringify(
+    Object.keys(record)
+      .sort()
+      .map((k) => [k, record[k]]),
+  );
 }

@@ -22,7 +22,10 @@ export interface WindowUpdateTarget {
   aggregate(window: StoredWindow): void;
   /** Merges `from`'s accumulators into `into`'s (session merges). */
   mergeInto(into: StoredWindow, from: StoredWindow): void;
-  /** Puts a window created or whose end moved into the due index. */
+  /**
+   * Puts a new window into the due index. A window whose end later moves (sessions) keeps its
+   * entry: when it fires early, the operator reschedules the key.
+   */
   track(window: StoredWindow): void;
   /** The window changed: forward its result (emit: update). */
   updated(window: StoredWindow): void;

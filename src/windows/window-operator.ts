@@ -187,6 +187,11 @@ export class WindowOperator implements Processor, WindowUpdateTarget {
     this.stateId = `window.v1:${windowDefinitionStateId(window)}:${aggregatorIds.join(',')}`;
   }
 
+  /** Entries in the in-memory index of windows to close or expire (for metrics and tests). */
+  get indexedWindows(): number {
+    return this.index.size;
+  }
+
   stores(): readonly StoreDeclaration[] {
     return [
       {
@@ -195,6 +200,7 @@ export class WindowOperator implements Processor, WindowUpdateTarget {
         stateId: this.stateId,
         queryable: this.options.queryable === true,
         retentionMs: this.retentionMs,
+        view: (key, value, fromMs, toMs) => this.view(key, value, fromMs, toMs),
       },
     ];
   }
@@ -514,20 +520,26 @@ export class WindowOperator implements Processor, WindowUpdateTarget {
             window[FLAGS] |= FLAG_EMITTED;
             closed.push([key, window]);
             changed = true;
-            if (window[END] + this.retentionMs > this.streamTimeMs) {
+            if (!this.session && window[END] + this.retentionMs > this.streamTimeMs) {
               this.index.add(window[END] + this.retentionMs, key);
             }
           }
         }
       }
       let kept = 0;
+      let nextDueMs = Number.POSITIVE_INFINITY;
       for (const window of windows) {
-        if (!this.isExpired(window)) windows[kept++] = window;
+        if (this.isExpired(window)) continue;
+        windows[kept++] = window;
+        const dueMs = this.dueMs(window);
+        if (dueMs < nextDueMs) nextDueMs = dueMs;
       }
       if (kept < windows.length) {
         windows.length = kept;
         changed = true;
       }
+      // Sessions are indexed once, at creation; one whose end moved since is rescheduled here.
+      if (this.session && nextDueMs !== Number.POSITIVE_INFINITY) this.index.add(nextDueMs, key);
       if (changed) {
         if (kept > 0) store.put(key, windows);
         else store.delete(key);

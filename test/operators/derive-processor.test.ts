@@ -5,7 +5,10 @@ import { RecordingContext, streamRecord } from './recording-context.js';
 
 function derive(fields: Record<string, string>): DeriveProcessor {
   return new DeriveProcessor(
-    Object.entries(fields).map(([name, source]) => ({ name, expression: compileExpression(source) })),
+    Object.entries(fields).map(([name, source]) => ({
+      name,
+      expression: compileExpression(source),
+    })),
   );
 }
 
@@ -13,7 +16,10 @@ describe('DeriveProcessor', () => {
   it('adds fields in order, later ones seeing earlier ones, and keeps the rest', () => {
     const ctx = new RecordingContext('enrich');
     const record = streamRecord({ price: 2.5, qty: 4 }, { key: 'u1', timestampMs: 1000 });
-    derive({ total: 'price * qty', big: 'total >= 10', price: 'round(price)' }).process(record, ctx);
+    derive({ total: 'price * qty', big: 'total >= 10', price: 'round(price)' }).process(
+      record,
+      ctx,
+    );
     expect(ctx.forwarded).toHaveLength(1);
     const out = ctx.forwarded[0]!;
     expect(out.value).toEqual({ price: 3, qty: 4, total: 10, big: true });
@@ -32,7 +38,10 @@ describe('DeriveProcessor', () => {
 
   it('handles an optional field with coalesce and isNull', () => {
     const ctx = new RecordingContext('enrich');
-    const processor = derive({ cents: 'isNull(price) ? null : round(price * 100)', paid: 'coalesce(price, 0)' });
+    const processor = derive({
+      cents: 'isNull(price) ? null : round(price * 100)',
+      paid: 'coalesce(price, 0)',
+    });
     processor.process(streamRecord({}), ctx);
     processor.process(streamRecord({ price: null }), ctx);
     processor.process(streamRecord({ price: 1.234 }), ctx);

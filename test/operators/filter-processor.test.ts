@@ -44,7 +44,10 @@ describe('FilterProcessor', () => {
 
   it('dead-letters an evaluation error with EXPR_EVAL', () => {
     const ctx = new RecordingContext('f');
-    new FilterProcessor(compileExpression('lower(name) == "x"')).process(streamRecord({ name: 5 }), ctx);
+    new FilterProcessor(compileExpression('lower(name) == "x"')).process(
+      streamRecord({ name: 5 }),
+      ctx,
+    );
     expect(ctx.deadLetters[0]!.error.code).toBe('EXPR_EVAL');
     expect(ctx.deadLetters[0]!.error.message).toContain('lower() expects a string');
   });

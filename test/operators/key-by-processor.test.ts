@@ -1,6 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { compileExpression } from '../../src/expr/expression-compiler.js';
-import { KeyByProcessor, keyString, REPARTITION_TIMESTAMP_HEADER } from '../../src/operators/key-by-processor.js';
+import {
+  KeyByProcessor,
+  keyString,
+  REPARTITION_TIMESTAMP_HEADER,
+} from '../../src/operators/key-by-processor.js';
 import { RecordingContext, streamRecord } from './recording-context.js';
 
 describe('KeyByProcessor', () => {
@@ -10,7 +14,10 @@ describe('KeyByProcessor', () => {
       { item_id: 'i-9', user_id: 'u1' },
       { key: 'u1', timestampMs: 1234, headers: { trace: 'abc' } },
     );
-    new KeyByProcessor(compileExpression('item_id'), 'job-by-item-repartition').process(record, ctx);
+    new KeyByProcessor(compileExpression('item_id'), 'job-by-item-repartition').process(
+      record,
+      ctx,
+    );
     expect(ctx.forwarded).toEqual([]);
     expect(ctx.sent).toEqual([
       {

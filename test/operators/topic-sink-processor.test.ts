@@ -5,10 +5,19 @@ import { RecordingContext, streamRecord } from './recording-context.js';
 describe('TopicSinkProcessor', () => {
   it('sends the value as JSON with key, headers and event time, then forwards the record', () => {
     const ctx = new RecordingContext('out');
-    const record = streamRecord({ a: 1, s: 'x' }, { key: 'k', timestampMs: 99, headers: { h: 'v' } });
+    const record = streamRecord(
+      { a: 1, s: 'x' },
+      { key: 'k', timestampMs: 99, headers: { h: 'v' } },
+    );
     new TopicSinkProcessor('activity-enriched').process(record, ctx);
     expect(ctx.sent).toEqual([
-      { topic: 'activity-enriched', key: 'k', value: '{"a":1,"s":"x"}', headers: { h: 'v' }, timestampMs: 99 },
+      {
+        topic: 'activity-enriched',
+        key: 'k',
+        value: '{"a":1,"s":"x"}',
+        headers: { h: 'v' },
+        timestampMs: 99,
+      },
     ]);
     expect(ctx.forwarded).toEqual([record]);
   });

@@ -99,7 +99,11 @@ describe('CachingKeyValueStore', () => {
     store = await open();
     expect(store.inner.checkpoint).toMatchObject({ seq: 2, inputOffsets: { input: '20' } });
     await store.prefetch(['a', 'b', 'c']);
-    expect([store.get('a'), store.get('b'), store.get('c')]).toEqual([{ n: 11 }, { n: 2 }, undefined]);
+    expect([store.get('a'), store.get('b'), store.get('c')]).toEqual([
+      { n: 11 },
+      { n: 2 },
+      undefined,
+    ]);
   });
 
   it('serializes values at prepareCommit: later in-place changes wait for the next put and commit', async () => {

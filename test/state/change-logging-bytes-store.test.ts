@@ -25,7 +25,9 @@ describe('ChangeLoggingBytesStore', () => {
   let changelog: InMemoryChangelog;
   const opened: Store[] = [];
 
-  async function open(options: { location?: string; stateId?: string; changelog?: InMemoryChangelog | null } = {}) {
+  async function open(
+    options: { location?: string; stateId?: string; changelog?: InMemoryChangelog | null } = {},
+  ) {
     const log = options.changelog === undefined ? changelog : options.changelog;
     const inner = await ChangeLoggingBytesStore.open({
       location: join(dir, options.location ?? 'a'),
@@ -34,7 +36,9 @@ describe('ChangeLoggingBytesStore', () => {
       ...(log ? { changelog: { reader: log, sink: log, topic: TOPIC, partition: 0 } } : {}),
       restore: { probeRecords: 4, writeBatchRecords: 3 },
     });
-    const store = new CachingKeyValueStore('s', inner, new JsonSerde<number>(), { maxCacheBytes: 1 << 20 });
+    const store = new CachingKeyValueStore('s', inner, new JsonSerde<number>(), {
+      maxCacheBytes: 1 << 20,
+    });
     opened.push(store);
     return store;
   }
@@ -64,7 +68,12 @@ describe('ChangeLoggingBytesStore', () => {
   }
 
   function appendMarker(seq: number, offset: string, stateId = 'v1'): void {
-    changelog.append(TOPIC, 0, CHECKPOINT_MARKER_KEY, encodeCheckpoint({ seq, stateId, inputOffsets: { input: offset } }));
+    changelog.append(
+      TOPIC,
+      0,
+      CHECKPOINT_MARKER_KEY,
+      encodeCheckpoint({ seq, stateId, inputOffsets: { input: offset } }),
+    );
   }
 
   beforeEach(async () => {
@@ -144,7 +153,11 @@ describe('ChangeLoggingBytesStore', () => {
     const resent = changelog
       .records(TOPIC, 0)
       .slice(-5)
-      .map((r) => (isCheckpointMarker(r.key) ? 'marker' : `${r.key!.toString()}=${r.value?.toString() ?? 'null'}`));
+      .map((r) =>
+        isCheckpointMarker(r.key)
+          ? 'marker'
+          : `${r.key!.toString()}=${r.value?.toString() ?? 'null'}`,
+      );
     expect(resent).toEqual(['a=1', 'b=1', 'c=null', 'd=4', 'marker']);
 
     // The orphans are now sealed by a later marker, but the re-sent values come after them.
@@ -181,9 +194,13 @@ describe('ChangeLoggingBytesStore', () => {
     // Its next commit re-sends the committed values of a, e (absent: a tombstone) and c.
     await commit(restored, '13');
     const tail = changelog.records(TOPIC, 0).slice(-4);
-    expect(tail.map((r) => (isCheckpointMarker(r.key) ? 'marker' : `${r.key!.toString()}=${r.value?.toString() ?? 'null'}`))).toEqual(
-      ['a=2', 'e=null', 'c=2', 'marker'],
-    );
+    expect(
+      tail.map((r) =>
+        isCheckpointMarker(r.key)
+          ? 'marker'
+          : `${r.key!.toString()}=${r.value?.toString() ?? 'null'}`,
+      ),
+    ).toEqual(['a=2', 'e=null', 'c=2', 'marker']);
   });
 
   it('restores from a hand-written log whose only marker follows compacted history', async () => {
@@ -260,7 +277,10 @@ describe('ChangeLoggingBytesStore', () => {
     await crash(store);
     const reopened = await open({ changelog: null });
     expect(reopened.inner.openReport.source).toBe('local');
-    expect(reopened.inner.checkpoint).toMatchObject({ inputOffsets: { input: '3' }, changelogPosition: null });
+    expect(reopened.inner.checkpoint).toMatchObject({
+      inputOffsets: { input: '3' },
+      changelogPosition: null,
+    });
     expect(await contents(reopened)).toEqual({ a: 1 });
   });
 });

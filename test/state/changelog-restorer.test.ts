@@ -19,7 +19,12 @@ describe('ChangelogRestorer', () => {
   let dir: string;
 
   function marker(seq: number, offset: string): void {
-    log.append(T, 0, CHECKPOINT_MARKER_KEY, encodeCheckpoint({ seq, stateId: 'v1', inputOffsets: { in: offset } }));
+    log.append(
+      T,
+      0,
+      CHECKPOINT_MARKER_KEY,
+      encodeCheckpoint({ seq, stateId: 'v1', inputOffsets: { in: offset } }),
+    );
   }
 
   beforeEach(async () => {
@@ -43,8 +48,19 @@ describe('ChangelogRestorer', () => {
     const restorer = new ChangelogRestorer(log, T, 0, { probeRecords: 4 });
 
     const scan = await restorer.scan('0', await restorer.endOffset());
-    expect(scan).toMatchObject({ markerOffset: '50', checkpoint: { seq: 1, inputOffsets: { in: '50' } } });
-    expect(scan.orphanKeys.map((k) => k.toString()).sort()).toEqual(['t0', 't1', 't2', 't3', 't4', 't5', 't6']);
+    expect(scan).toMatchObject({
+      markerOffset: '50',
+      checkpoint: { seq: 1, inputOffsets: { in: '50' } },
+    });
+    expect(scan.orphanKeys.map((k) => k.toString()).sort()).toEqual([
+      't0',
+      't1',
+      't2',
+      't3',
+      't4',
+      't5',
+      't6',
+    ]);
     expect(reads).toEqual([
       { fromOffset: '87', toOffset: '91' },
       { fromOffset: '55', toOffset: '87' },
@@ -69,7 +85,10 @@ describe('ChangelogRestorer', () => {
   it('has nothing to apply in an empty range or a range without markers', async () => {
     log.append(T, 0, 'a', '1');
     const restorer = new ChangelogRestorer(log, T, 0);
-    expect(await restorer.scan('1', '1')).toMatchObject({ markerOffset: undefined, orphanKeys: [] });
+    expect(await restorer.scan('1', '1')).toMatchObject({
+      markerOffset: undefined,
+      orphanKeys: [],
+    });
     const scan = await restorer.scan('0', '1');
     expect(scan.markerOffset).toBeUndefined();
     expect(scan.orphanKeys.map((k) => k.toString())).toEqual(['a']);
@@ -93,10 +112,15 @@ describe('ChangelogRestorer', () => {
         heartbeats++;
       },
     });
-    const store = await RocksDBBytesStore.open(join(dir, 'db'), { blockCacheBytes: 1 << 20, writeBufferBytes: 1 << 20 });
+    const store = await RocksDBBytesStore.open(join(dir, 'db'), {
+      blockCacheBytes: 1 << 20,
+      writeBufferBytes: 1 << 20,
+    });
     try {
       const scan = await restorer.scan('0', await restorer.endOffset());
-      const applied = await restorer.apply(store, scan, (batch) => batch.putMeta('checkpoint', Buffer.from('done')));
+      const applied = await restorer.apply(store, scan, (batch) =>
+        batch.putMeta('checkpoint', Buffer.from('done')),
+      );
       expect(applied).toBe(100);
       expect(progress.length).toBeGreaterThan(2);
       expect(progress.at(-1)).toMatchObject({ restoredRecords: 100, totalRecords: 101 });

@@ -16,12 +16,21 @@ import { FileChangelog } from './fixtures/file-changelog.js';
 const FIXTURE = join(import.meta.dirname, 'fixtures', 'crash-task.ts');
 
 /** Runs the task until it has printed `commits` commit lines (plus a random few ms), then SIGKILLs it. */
-function runAndKill(stateDir: string, changelogPath: string, commits: number, extraMs: number): Promise<void> {
+function runAndKill(
+  stateDir: string,
+  changelogPath: string,
+  commits: number,
+  extraMs: number,
+): Promise<void> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', FIXTURE, 'run', stateDir, changelogPath], {
-      cwd: join(import.meta.dirname, '..', '..'),
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    const child = spawn(
+      process.execPath,
+      ['--import', 'tsx', FIXTURE, 'run', stateDir, changelogPath],
+      {
+        cwd: join(import.meta.dirname, '..', '..'),
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
     let stderr = '';
     child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
     let seen = 0;
@@ -39,7 +48,8 @@ function runAndKill(stateDir: string, changelogPath: string, commits: number, ex
 
 async function contents(task: TaskStores, name: string): Promise<Record<string, number>> {
   const out: Record<string, number> = {};
-  for await (const [k, v] of (task.stores.get(name) as CachingKeyValueStore<number>).entries()) out[k] = v;
+  for await (const [k, v] of (task.stores.get(name) as CachingKeyValueStore<number>).entries())
+    out[k] = v;
   return out;
 }
 
@@ -60,31 +70,38 @@ describe('crash recovery (SIGKILL)', () => {
     await rm(dir, { recursive: true, force: true });
   });
 
-  it('leaves local state and the changelog each equal to one clean run up to the resume offset', { timeout: 120_000 }, async () => {
-    const changelogPath = join(dir, 'changelog.jsonl');
-    const stateDir = join(dir, 'state');
-    let previous = 0;
-    const rounds = [
-      { commits: 3, extraMs: 0 },
-      { commits: 2, extraMs: 3 },
-      { commits: 4, extraMs: 1 },
-      { commits: 2, extraMs: 7 },
-    ];
-    for (const [i, round] of rounds.entries()) {
-      await runAndKill(stateDir, changelogPath, round.commits, round.extraMs);
-      const changelog = new FileChangelog(changelogPath);
+  it(
+    'leaves local state and the changelog each equal to one clean run up to the resume offset',
+    { timeout: 120_000 },
+    async () => {
+      const changelogPath = join(dir, 'changelog.jsonl');
+      const stateDir = join(dir, 'state');
+      let previous = 0;
+      const rounds = [
+        { commits: 3, extraMs: 0 },
+        { commits: 2, extraMs: 3 },
+        { commits: 4, extraMs: 1 },
+        { commits: 2, extraMs: 7 },
+      ];
+      for (const [i, round] of rounds.entries()) {
+        await runAndKill(stateDir, changelogPath, round.commits, round.extraMs);
+        const changelog = new FileChangelog(changelogPath);
 
-      const local = await openCrashTask(stateDir, changelog);
-      const resumed = await expectConsistent(local);
-      expect(resumed).toBeGreaterThan(previous);
-      await local.close();
+        const local = await openCrashTask(stateDir, changelog);
+        const resumed = await expectConsistent(local);
+        expect(resumed).toBeGreaterThan(previous);
+        await local.close();
 
-      const fromChangelog = await openCrashTask(join(dir, `restored-${i}`), changelog);
-      expect([...fromChangelog.openReports.values()].map((r) => r.source)).toEqual(['restored', 'restored']);
-      const restoredAt = await expectConsistent(fromChangelog);
-      expect(restoredAt).toBeGreaterThanOrEqual(previous);
-      await fromChangelog.close();
-      previous = resumed;
-    }
-  });
+        const fromChangelog = await openCrashTask(join(dir, `restored-${i}`), changelog);
+        expect([...fromChangelog.openReports.values()].map((r) => r.source)).toEqual([
+          'restored',
+          'restored',
+        ]);
+        const restoredAt = await expectConsistent(fromChangelog);
+        expect(restoredAt).toBeGreaterThanOrEqual(previous);
+        await fromChangelog.close();
+        previous = resumed;
+      }
+    },
+  );
 });

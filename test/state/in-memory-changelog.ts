@@ -48,7 +48,12 @@ export class InMemoryChangelog implements RecordSink, ChangelogReader {
   }
 
   /** Appends a record directly (tests build logs by hand). */
-  append(topic: string, partition: number, key: Buffer | string | null, value: Buffer | string | null): bigint {
+  append(
+    topic: string,
+    partition: number,
+    key: Buffer | string | null,
+    value: Buffer | string | null,
+  ): bigint {
     const log = this.log(topic, partition);
     const offset = log.next++;
     log.records.push({ offset, key: toBuffer(key), value: toBuffer(value) });
@@ -82,7 +87,9 @@ export class InMemoryChangelog implements RecordSink, ChangelogReader {
   ): AsyncIterable<readonly RawRecord[]> {
     const from = BigInt(range.fromOffset);
     const to = BigInt(range.toOffset);
-    const selected = this.log(topic, partition).records.filter((r) => r.offset >= from && r.offset < to);
+    const selected = this.log(topic, partition).records.filter(
+      (r) => r.offset >= from && r.offset < to,
+    );
     for (let i = 0; i < selected.length; i += this.batchSize) {
       yield selected.slice(i, i + this.batchSize).map((r) => ({
         topic,

@@ -29,7 +29,10 @@ describe('StoreManager', () => {
   let manager: StoreManager;
   const logLines: string[] = [];
 
-  function makeManager(extra: Partial<StoreManagerOptions> = {}, stateDir = join(dir, 'state')): StoreManager {
+  function makeManager(
+    extra: Partial<StoreManagerOptions> = {},
+    stateDir = join(dir, 'state'),
+  ): StoreManager {
     return new StoreManager({
       stateDir,
       changelogReader: changelog,
@@ -41,8 +44,18 @@ describe('StoreManager', () => {
     });
   }
 
-  function openTask(m = manager, partition = 0, stores = [decl('a'), decl('b')]): Promise<TaskStores> {
-    return m.open({ job: 'job', partition, subtopology: 0, declarations: stores, changelogSink: changelog });
+  function openTask(
+    m = manager,
+    partition = 0,
+    stores = [decl('a'), decl('b')],
+  ): Promise<TaskStores> {
+    return m.open({
+      job: 'job',
+      partition,
+      subtopology: 0,
+      declarations: stores,
+      changelogSink: changelog,
+    });
   }
 
   function kv(task: TaskStores, name: string): CachingKeyValueStore<number> {
@@ -75,7 +88,10 @@ describe('StoreManager', () => {
   it('matches the runtime TaskStateFactory contract', () => {
     const factory: TaskStateFactory = manager;
     expect(factory).toBe(manager);
-    const stores: ReadonlyMap<string, KeyValueStore<unknown>> = new Map<string, CachingKeyValueStore<unknown>>();
+    const stores: ReadonlyMap<string, KeyValueStore<unknown>> = new Map<
+      string,
+      CachingKeyValueStore<unknown>
+    >();
     expect(stores.size).toBe(0);
   });
 
@@ -83,7 +99,9 @@ describe('StoreManager', () => {
     const task = await openTask(manager, 3, [decl('counts'), decl('../odd/name')]);
     expect(task.resumeOffsets.size).toBe(0);
     await expect(stat(join(dir, 'state', 'job', 'counts', '3', 'CURRENT'))).resolves.toBeTruthy();
-    await expect(stat(join(dir, 'state', 'job', '%2E.%2Fodd%2Fname', '3', 'CURRENT'))).resolves.toBeTruthy();
+    await expect(
+      stat(join(dir, 'state', 'job', '%2E.%2Fodd%2Fname', '3', 'CURRENT')),
+    ).resolves.toBeTruthy();
     expect(manager.partitions('job', 'counts')).toEqual([3]);
     expect([...task.openReports.values()].map((r) => r.source)).toEqual(['empty', 'empty']);
   });
@@ -100,7 +118,11 @@ describe('StoreManager', () => {
     });
     await openTask(small, 1);
     await openTask(small, 2);
-    expect(small.memoryPlan).toMatchObject({ openStores: 6, cacheBytesPerStore: 2 * MiB, overcommitted: true });
+    expect(small.memoryPlan).toMatchObject({
+      openStores: 6,
+      cacheBytesPerStore: 2 * MiB,
+      overcommitted: true,
+    });
     expect(logLines.some((l) => l.includes('memory budget'))).toBe(true);
     await first.close();
     expect(small.memoryPlan.openStores).toBe(4);
@@ -122,7 +144,9 @@ describe('StoreManager', () => {
     const reopened = await openTask();
     expect(Object.fromEntries(reopened.resumeOffsets)).toEqual({ input: '20' });
     expect(reopened.commitSeq).toBe(2);
-    const markers = changelog.records('job-a-changelog', 0).filter((r) => isCheckpointMarker(r.key));
+    const markers = changelog
+      .records('job-a-changelog', 0)
+      .filter((r) => isCheckpointMarker(r.key));
     expect(markers.map((r) => decodeCheckpoint(r.value!).seq)).toEqual([1, 2]);
   });
 
@@ -182,7 +206,10 @@ describe('StoreManager', () => {
     await task.close();
 
     const metrics = new MetricsRegistry();
-    const restoring = makeManager({ metrics, restore: { writeBatchRecords: 500 } }, join(dir, 'other'));
+    const restoring = makeManager(
+      { metrics, restore: { writeBatchRecords: 500 } },
+      join(dir, 'other'),
+    );
     const progress: Array<[string, number, number]> = [];
     const restored = await restoring.open({
       job: 'job',
@@ -197,7 +224,14 @@ describe('StoreManager', () => {
     expect(metrics.sum('restoreRemaining', { job: 'job', store: 'a' })).toBe(0);
     expect(metrics.sum('stateEntries', { job: 'job', store: 'a' })).toBeGreaterThan(2000);
     expect(restoring.restoreStatus()).toEqual([
-      expect.objectContaining({ job: 'job', store: 'a', partition: 0, phase: 'ready', source: 'restored', restoredRecords: 3000 }),
+      expect.objectContaining({
+        job: 'job',
+        store: 'a',
+        partition: 0,
+        phase: 'ready',
+        source: 'restored',
+        restoredRecords: 3000,
+      }),
     ]);
     expect(logLines.some((l) => /restoring from job-a-changelog\[0\]/.test(l))).toBe(true);
     expect(logLines.some((l) => /restored, 3000 records replayed/.test(l))).toBe(true);

@@ -209,4 +209,24 @@ describe('session windows', () => {
       ['k|95', false, 2],
     ]);
   });
+
+  it('keeps one index entry per session, not per record, and still closes extended sessions', async () => {
+    const h = await harness({
+      window: { type: 'session', gapMs: 100 },
+      aggregations: count,
+      emit: 'final',
+    });
+    await pipe(
+      h,
+      Array.from({ length: 500 }, (_, i) => rec('k', i * 10)),
+    );
+    expect(h.op.indexedWindows).toBeLessThanOrEqual(2);
+    h.op.onWatermark(4990 + 1 + 100, h.ctx);
+    expect(emitted(h.forwarded)).toEqual([
+      { key: 'k', startMs: 0, endMs: 4991, value: 500, timestampMs: 4990 },
+    ]);
+    h.op.onWatermark(1_000_000, h.ctx);
+    expect(h.store.get('k')).toBeUndefined();
+    expect(h.op.indexedWindows).toBe(0);
+  });
 });

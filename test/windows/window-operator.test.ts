@@ -383,6 +383,45 @@ describe('WindowOperator: restore', () => {
   });
 });
 
+describe('WindowOperator: restart anywhere (property)', () => {
+  it('a fresh operator over the same store continues exactly like an uninterrupted one', async () => {
+    const arbRecords = fc.array(
+      fc.record({ key: fc.constantFrom('a', 'b', 'c'), ts: fc.integer({ min: 0, max: 200 }) }),
+      { maxLength: 50 },
+    );
+    await fc.assert(
+      fc.asyncProperty(
+        arbRecords,
+        fc.nat(),
+        fc.constantFrom('update', 'final'),
+        fc.constantFrom('tumbling', 'hopping', 'sliding', 'session'),
+        async (records, cut, emit, type) => {
+          const window =
+            type === 'session'
+              ? ({ type, gapMs: 7, graceMs: 12 } as const)
+              : type === 'hopping'
+                ? ({ type, sizeMs: 10, advanceMs: 5, graceMs: 12 } as const)
+                : ({ type, sizeMs: 10, graceMs: 12 } as const);
+          const options = { window, aggregations: count, emit } as const;
+          const input = records.map((r) => rec(r.key, r.ts));
+          const whole = await harness(options);
+          await pipe(whole, input);
+          const at = records.length === 0 ? 0 : cut % (records.length + 1);
+          const store = new MemoryKeyValueStore<StoredWindows>('win-store', { copyValues: true });
+          const first = await harness(options, store);
+          await pipe(first, input.slice(0, at));
+          const second = await harness(options, store);
+          await pipe(second, input.slice(at));
+          expect(emitted([...first.forwarded, ...second.forwarded], 'n')).toEqual(
+            emitted(whole.forwarded, 'n'),
+          );
+        },
+      ),
+      { numRuns: 300 },
+    );
+  });
+});
+
 describe('WindowOperator: batching does not change results', () => {
   it('same outputs with batch sizes 1 and 7, update and final', async () => {
     const arbRecords = fc.array(

@@ -4,7 +4,12 @@
 
 import { mkdir, rm } from 'node:fs/promises';
 import rocksdb from 'rocksdb';
-import type { RocksDB, RocksDBChainedBatch, RocksDBIterator, RocksDBIteratorOptions } from 'rocksdb';
+import type {
+  RocksDB,
+  RocksDBChainedBatch,
+  RocksDBIterator,
+  RocksDBIteratorOptions,
+} from 'rocksdb';
 import { SluiceError } from '../../core/errors.js';
 import { META_KEY_PREFIX, RocksDBWriteBatch, metaKey } from './rocksdb-write-batch.js';
 
@@ -14,7 +19,7 @@ export interface RocksDBOptions {
   readonly blockCacheBytes: number;
   /** Memtable size, bytes; RocksDB holds up to two per instance while one flushes. */
   readonly writeBufferBytes: number;
-  /** Default 256. */
+  /** Default 64 (SST files are ~64 MB, so even large stores need few; many instances share the fd limit). */
   readonly maxOpenFiles?: number;
   /** Snappy; default true. */
   readonly compression?: boolean;
@@ -52,7 +57,7 @@ export class RocksDBBytesStore {
             createIfMissing: true,
             cacheSize: options.blockCacheBytes,
             writeBufferSize: options.writeBufferBytes,
-            maxOpenFiles: options.maxOpenFiles ?? 256,
+            maxOpenFiles: options.maxOpenFiles ?? 64,
             compression: options.compression ?? true,
           },
           cb,

@@ -68,5 +68,11 @@ declare module 'rocksdb' {
 
   const rocksdb: RocksDBConstructor;
   export default rocksdb;
-  export type { RocksDB, RocksDBChainedBatch, RocksDBIterator, RocksDBIteratorOptions, RocksDBOpenOptions };
+  export type {
+    RocksDB,
+    RocksDBChainedBatch,
+    RocksDBIterator,
+    RocksDBIteratorOptions,
+    RocksDBOpenOptions,
+  };
 }

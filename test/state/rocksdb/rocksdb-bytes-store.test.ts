@@ -10,7 +10,10 @@ import { RocksDBBytesStore } from '../../../src/state/rocksdb/rocksdb-bytes-stor
 const options = { blockCacheBytes: 1 << 20, writeBufferBytes: 1 << 20 };
 const b = (s: string): Buffer => Buffer.from(s, 'utf8');
 
-async function collect(store: RocksDBBytesStore, range: Parameters<RocksDBBytesStore['range']>[0] = {}) {
+async function collect(
+  store: RocksDBBytesStore,
+  range: Parameters<RocksDBBytesStore['range']>[0] = {},
+) {
   const out: Array<[string, string]> = [];
   for await (const chunk of store.range(range)) {
     for (const [k, v] of chunk) out.push([k.toString('utf8'), v.toString('utf8')]);
@@ -76,7 +79,11 @@ describe('RocksDBBytesStore', () => {
     await batch.commit();
 
     const chunks: number[] = [];
-    for await (const chunk of store.range({ gte: b('k00100'), lt: b('k02100'), chunkEntries: 700 })) {
+    for await (const chunk of store.range({
+      gte: b('k00100'),
+      lt: b('k02100'),
+      chunkEntries: 700,
+    })) {
       chunks.push(chunk.length);
     }
     expect(chunks).toEqual([700, 700, 600]);
@@ -121,7 +128,10 @@ describe('RocksDBBytesStore', () => {
 
   it('rejects use after close with a retriable STATE_STORE error', async () => {
     await store.close();
-    await expect(store.getMany([b('k')])).rejects.toMatchObject({ code: 'STATE_STORE', retriable: true });
+    await expect(store.getMany([b('k')])).rejects.toMatchObject({
+      code: 'STATE_STORE',
+      retriable: true,
+    });
     expect(() => store.batch()).toThrow(SluiceError);
     store = await RocksDBBytesStore.open(join(dir, 'db'), options);
   });
