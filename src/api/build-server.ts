@@ -23,7 +23,7 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
   const app = Fastify({
     logger: deps.logger ?? false,
     // Long keys are allowed but bounded: a 400 beats an unbounded lookup.
-    maxParamLength: 1024,
+    routerOptions: { maxParamLength: 1024 },
     bodyLimit: 1024 * 1024,
     ajv: { customOptions: { coerceTypes: true, removeAdditional: false, allErrors: false } },
   });

@@ -51,6 +51,7 @@ export class JobRunner {
   private readonly topicToSub = new Map<string, number>();
   private readonly highWatermarks = new Map<string, string>();
   private stopped = false;
+  private commitTimer: NodeJS.Timeout | undefined;
   private readonly partitionCounts = new Map<number, number>();
   private fatal: unknown;
 
@@ -91,8 +92,18 @@ export class JobRunner {
       member: { api: this.options.apiAddress },
     });
     this.lastCommitMs = this.options.clock.nowMs();
+    // Commit on time even when no batch arrives, so outputs and offsets never wait for traffic.
+    this.commitTimer = setInterval(() => {
+      if (this.stopped || this.options.clock.nowMs() - this.lastCommitMs < this.options.commitIntervalMs) return;
+      void this.enqueue(() => this.commitAll()).catch(() => undefined);
+    }, Math.max(10, Math.floor(this.options.commitIntervalMs / 2)));
+    this.commitTimer.unref();
     await this.source.run({
       onBatch: (batch, control) => this.enqueue(() => this.onBatch(batch, control)),
+      onCrash: (error, restarting) => {
+        logger.error(`job ${topology.job}: consumer failed${restarting ? ' (restarting)' : ''}: ${error.message}`);
+        if (!restarting) this.fatal ??= error;
+      },
       onAssignment: (assignment) => {
         void this.enqueue(() => this.onAssignment(assignment));
       },
@@ -104,6 +115,7 @@ export class JobRunner {
   async stop(): Promise<void> {
     if (this.stopped) return;
     this.stopped = true;
+    clearInterval(this.commitTimer);
     await this.enqueue(async () => {
       await this.commitAll();
       for (const [id, task] of this.tasks) await this.closeTask(id, task);

@@ -31,6 +31,7 @@ export class DemoProducer implements DemoSink {
   rejectedOversized = 0;
   private readonly kafka: Kafka;
   private producer: Producer | undefined;
+  private connecting: Promise<Producer> | undefined;
 
   constructor(private readonly options: DemoProducerOptions) {
     this.kafka = new Kafka({
@@ -108,12 +109,20 @@ export class DemoProducer implements DemoSink {
   }
 
   async close(): Promise<void> {
-    await this.producer?.disconnect();
+    const producer = this.connecting ? await this.connecting.catch(() => undefined) : this.producer;
+    await producer?.disconnect();
     this.producer = undefined;
+    this.connecting = undefined;
   }
 
-  private async connected(): Promise<Producer> {
-    if (this.producer !== undefined) return this.producer;
+  private connected(): Promise<Producer> {
+    // One connection promise shared by concurrent first sends: racing connects would leave
+    // extra producers open and keep the process alive after the run.
+    this.connecting ??= this.connect();
+    return this.connecting;
+  }
+
+  private async connect(): Promise<Producer> {
     const producer = this.kafka.producer({
       // Java-compatible murmur2: keys land on the same partitions as with Kafka Streams.
       createPartitioner: Partitioners.DefaultPartitioner,
@@ -122,11 +131,13 @@ export class DemoProducer implements DemoSink {
     try {
       await producer.connect();
     } catch (err) {
+      this.connecting = undefined;
       throw this.unavailable(err);
     }
     this.producer = producer;
     return producer;
   }
+
 
   private unavailable(err: unknown): SluiceError {
     if (err instanceof SluiceError) return err;

@@ -32,7 +32,7 @@ export class KafkaTopicSink implements RecordSink {
     const kafka = new Kafka({
       clientId: options.clientId,
       brokers: [...options.brokers],
-      logLevel: logLevel.ERROR,
+      logLevel: logLevel.NOTHING,
       retry: { retries: 8 },
     });
     const producer = kafka.producer({

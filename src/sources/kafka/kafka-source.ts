@@ -34,6 +34,8 @@ export interface SourceHandler {
   onBatch(batch: SourceBatch, control: BatchControl): Promise<void>;
   /** The group assigned this member a new set of partitions (topic → partitions). */
   onAssignment(assignment: Readonly<Record<string, number[]>>): void;
+  /** The consumer failed; kafkajs restarts it when `restarting` is true. */
+  onCrash?(error: Error, restarting: boolean): void;
 }
 
 export interface KafkaSourceOptions {
@@ -58,7 +60,9 @@ export class KafkaSource {
     const kafka = new Kafka({
       clientId: options.clientId,
       brokers: [...options.brokers],
-      logLevel: logLevel.ERROR,
+      // Transient broker states (coordinator moving, rebalances) are retried by kafkajs; failures
+      // that matter reach us as CRASH events or rejected calls, so its own log stays quiet.
+      logLevel: logLevel.NOTHING,
       retry: { retries: 8 },
     });
     const consumer = kafka.consumer({
@@ -88,6 +92,9 @@ export class KafkaSource {
 
   /** Starts fetching; resolves once the consumer runs (batches arrive through the handler). */
   async run(handler: SourceHandler): Promise<void> {
+    this.consumer.on(this.consumer.events.CRASH, (event) => {
+      handler.onCrash?.(event.payload.error, event.payload.restart);
+    });
     this.consumer.on(this.consumer.events.GROUP_JOIN, (event) => {
       handler.onAssignment(event.payload.memberAssignment);
     });
