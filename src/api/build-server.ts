@@ -30,7 +30,11 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
   errorHandler(app, deps.metrics);
   await app.register(swagger, {
     openapi: {
-      info: { title: 'Sluice query API', version: '0.1.0', description: 'State stores, jobs and metrics of a Sluice instance' },
+      info: {
+        title: 'Sluice query API',
+        version: '0.1.0',
+        description: 'State stores, jobs and metrics of a Sluice instance',
+      },
     },
   });
   await app.register(swaggerUi, { routePrefix: '/docs' });

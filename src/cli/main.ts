@@ -37,14 +37,16 @@ const COMMANDS: Record<string, Command> = {
 
 export function usage(): string {
   const width = Math.max(...Object.keys(COMMANDS).map((c) => c.length));
-  const lines = Object.entries(COMMANDS).map(([name, c]) => `  ${name.padEnd(width)}  ${c.summary}`);
+  const lines = Object.entries(COMMANDS).map(
+    ([name, c]) => `  ${name.padEnd(width)}  ${c.summary}`,
+  );
   return [
     'Usage: sluice <command> [options]',
     '',
     'Commands:',
     ...lines,
     '',
-    'Run `sluice <command> --help` for a command\'s options.',
+    "Run `sluice <command> --help` for a command's options.",
     'Environment: KAFKA_BROKERS, SLUICE_STATE_DIR, SLUICE_HOST, SLUICE_PORT, SLUICE_COMMIT_INTERVAL_MS,',
     '             SLUICE_STATE_MEMORY_MB, SLUICE_KAFKA_PORT (see README.md).',
   ].join('\n');

@@ -45,7 +45,10 @@ export async function runCommand(argv: string[]): Promise<number> {
 }
 
 /** Loads and starts jobs; prints problems and returns undefined if any job file is invalid. */
-export async function startFromFiles(paths: string[], config: SluiceConfig): Promise<RunningService | undefined> {
+export async function startFromFiles(
+  paths: string[],
+  config: SluiceConfig,
+): Promise<RunningService | undefined> {
   const loaded = await loadJobFiles(paths);
   if (loaded.problems.length > 0) {
     for (const p of loaded.problems) console.error(formatJobProblem(p));
@@ -55,7 +58,8 @@ export async function startFromFiles(paths: string[], config: SluiceConfig): Pro
   if (loaded.jobs.length === 0) {
     throw new SluiceError('JOB_NOT_FOUND', `no job files found in ${paths.join(', ')}`);
   }
-  const brokers = config.brokers ?? (await ensureLocalKafka({ port: config.localKafkaPort })).brokers;
+  const brokers =
+    config.brokers ?? (await ensureLocalKafka({ port: config.localKafkaPort })).brokers;
   const topologies = loaded.jobs.map((j) => buildTopology(j.spec));
   return startService({ topologies, brokers, config });
 }
@@ -86,7 +90,11 @@ export function waitForSignal(service: RunningService): Promise<number> {
 
 function withOverrides(
   config: SluiceConfig,
-  values: { brokers?: string | undefined; 'state-dir'?: string | undefined; port?: string | undefined },
+  values: {
+    brokers?: string | undefined;
+    'state-dir'?: string | undefined;
+    port?: string | undefined;
+  },
 ): SluiceConfig {
   const env: NodeJS.ProcessEnv = { ...process.env };
   if (values.brokers !== undefined) env.KAFKA_BROKERS = values.brokers;

@@ -57,7 +57,13 @@ export async function startService(options: ServiceOptions): Promise<RunningServ
   let app: FastifyInstance | undefined;
   const admin = apiAddress ? await KafkaAdmin.connect(brokers, 'sluice-query-router') : undefined;
   if (apiAddress) {
-    const backend = new EngineQueryBackend({ engine, stores, admin, apiAddress, describe: describeTopology });
+    const backend = new EngineQueryBackend({
+      engine,
+      stores,
+      admin,
+      apiAddress,
+      describe: describeTopology,
+    });
     app = await buildServer({ backend, metrics, plugins: options.plugins ?? [] });
     await app.listen({ host: config.apiHost, port: config.apiPort });
     logger.info(`query API on http://${apiAddress} (OpenAPI at /docs)`);

@@ -48,7 +48,17 @@ export async function startCommand(argv: string[]): Promise<number> {
   if (rate > 0) {
     generator = spawn(
       process.execPath,
-      [BIN, 'generate', '--rate', String(rate), '--count', '0', '--quiet', '--brokers', brokers.join(',')],
+      [
+        BIN,
+        'generate',
+        '--rate',
+        String(rate),
+        '--count',
+        '0',
+        '--quiet',
+        '--brokers',
+        brokers.join(','),
+      ],
       { stdio: ['ignore', 'inherit', 'inherit'] },
     );
     console.error(`sluice: generator running at ${rate} events/s (pid ${generator.pid ?? '?'})`);

@@ -24,13 +24,33 @@ interface Setting {
 
 /** Every environment variable Sluice reads (README's configuration table lists these). */
 export const SETTINGS = {
-  brokers: { env: 'KAFKA_BROKERS', help: 'Comma-separated Kafka bootstrap servers; unset = start the local broker', default: '' },
-  stateDir: { env: 'SLUICE_STATE_DIR', help: 'Directory of state stores and the DuckDB file', default: 'state' },
+  brokers: {
+    env: 'KAFKA_BROKERS',
+    help: 'Comma-separated Kafka bootstrap servers; unset = start the local broker',
+    default: '',
+  },
+  stateDir: {
+    env: 'SLUICE_STATE_DIR',
+    help: 'Directory of state stores and the DuckDB file',
+    default: 'state',
+  },
   apiHost: { env: 'SLUICE_HOST', help: 'Query API listen address', default: '127.0.0.1' },
   apiPort: { env: 'SLUICE_PORT', help: 'Query API port (0 = no API)', default: '8080' },
-  commitIntervalMs: { env: 'SLUICE_COMMIT_INTERVAL_MS', help: 'How often state and offsets are committed', default: '1000' },
-  stateMemoryBytes: { env: 'SLUICE_STATE_MEMORY_MB', help: 'Memory budget for state stores, MiB', default: '256' },
-  localKafkaPort: { env: 'SLUICE_KAFKA_PORT', help: 'Port of the local Kafka broker', default: '9092' },
+  commitIntervalMs: {
+    env: 'SLUICE_COMMIT_INTERVAL_MS',
+    help: 'How often state and offsets are committed',
+    default: '1000',
+  },
+  stateMemoryBytes: {
+    env: 'SLUICE_STATE_MEMORY_MB',
+    help: 'Memory budget for state stores, MiB',
+    default: '256',
+  },
+  localKafkaPort: {
+    env: 'SLUICE_KAFKA_PORT',
+    help: 'Port of the local Kafka broker',
+    default: '9092',
+  },
 } as const satisfies Record<keyof SluiceConfig, Setting>;
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): SluiceConfig {

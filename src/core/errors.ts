@@ -78,9 +78,20 @@ function defaultDomain(code: ErrorCode): ErrorDomain {
   return 'user';
 }
 
+/** A readable message for anything thrown. */
+export function errorMessage(err: unknown): string {
+  if (err instanceof Error) return err.message;
+  if (typeof err === 'string') return err;
+  try {
+    return JSON.stringify(err) ?? 'unknown error';
+  } catch {
+    return 'unknown error';
+  }
+}
+
 /** Wraps anything thrown into a SluiceError, keeping it as the cause. */
 export function toSluiceError(err: unknown, fallback: ErrorCode = 'INTERNAL'): SluiceError {
   if (err instanceof SluiceError) return err;
-  const message = err instanceof Error ? err.message : String(err);
+  const message = errorMessage(err);
   return new SluiceError(fallback, message, { cause: err });
 }

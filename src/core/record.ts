@@ -2,7 +2,8 @@
 // operators and windows, written by sinks. Imports nothing of ours.
 
 /** A JSON object as decoded from a message value: plain data, no prototype tricks. */
-export type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };
+export type JsonValue =
+  string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };
 export type JsonObject = { [key: string]: JsonValue };
 
 /** Header values are kept as strings (UTF-8) — enough for ours and for users' tracing ids. */

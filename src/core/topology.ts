@@ -37,5 +37,14 @@ export interface Topology {
   readonly timestampField?: string;
   readonly startFrom: 'earliest' | 'latest';
   readonly maxRecordBytes: number;
+  /** Required shape of source records (checked after decoding); undefined = any object. */
+  readonly fieldTypes?: readonly FieldRule[];
   readonly subtopologies: readonly SubTopology[];
+}
+
+/** One `source.fields` entry: the field, its JSON type, and whether it may be missing or null. */
+export interface FieldRule {
+  readonly field: string;
+  readonly type: 'string' | 'number' | 'integer' | 'boolean' | 'object' | 'array' | 'any';
+  readonly optional: boolean;
 }

@@ -17,7 +17,30 @@ export interface SourceSpec {
   startFrom?: 'earliest' | 'latest';
   /** Larger values are dead-lettered with RECORD_TOO_LARGE. Default 1 MiB. */
   maxRecordBytes?: number;
+  /**
+   * Fields every record must have, with their JSON type; a `?` suffix allows the field to be
+   * missing or null. Records that do not match are dead-lettered (FIELD_MISSING, FIELD_TYPE).
+   * Other fields are allowed and carried along.
+   */
+  fields?: Record<string, FieldTypeSpec>;
 }
+
+/** A JSON type for `source.fields`; `integer` is a number without fraction; `?` = optional. */
+export type FieldTypeSpec =
+  | 'string'
+  | 'number'
+  | 'integer'
+  | 'boolean'
+  | 'object'
+  | 'array'
+  | 'any'
+  | 'string?'
+  | 'number?'
+  | 'integer?'
+  | 'boolean?'
+  | 'object?'
+  | 'array?'
+  | 'any?';
 
 /** Keeps records for which the expression is true. */
 export interface FilterNodeSpec {

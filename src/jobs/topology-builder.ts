@@ -2,9 +2,9 @@
 // key-by, whose repartition topic becomes the source of the next sub-topology (as Kafka
 // Streams does), so that each task of a sub-topology sees all records of its keys.
 
-import type { SubTopology, Topology, TopologyNode } from '../core/topology.js';
+import type { FieldRule, SubTopology, Topology, TopologyNode } from '../core/topology.js';
 import { JobValidationError, problemsWithoutPosition } from './job-problem.js';
-import type { JobSpec } from './job-spec.js';
+import type { FieldTypeSpec, JobSpec } from './job-spec.js';
 import { validateJob } from './job-validator.js';
 import {
   createTopologyNode,
@@ -52,6 +52,15 @@ export function buildTopology(spec: JobSpec, registry: NodeRegistry = NODE_REGIS
       : { timestampField: spec.source.timestampField }),
     startFrom: spec.source.startFrom ?? 'earliest',
     maxRecordBytes: spec.source.maxRecordBytes ?? DEFAULT_MAX_RECORD_BYTES,
+    ...(spec.source.fields === undefined ? {} : { fieldTypes: fieldRules(spec.source.fields) }),
     subtopologies,
   };
+}
+
+function fieldRules(fields: Record<string, FieldTypeSpec>): FieldRule[] {
+  return Object.entries(fields).map(([field, spec]) => {
+    const optional = spec.endsWith('?');
+    const type = (optional ? spec.slice(0, -1) : spec) as FieldRule['type'];
+    return { field, type, optional };
+  });
 }

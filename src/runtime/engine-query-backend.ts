@@ -20,7 +20,11 @@ import { partitionForKey } from './key-partitioner.js';
 
 /** Where the engine's local stores can be read (the StoreManager). */
 export interface ReadableStores {
-  readOnlyStore<V>(job: string, store: string, partition: number): ReadOnlyKeyValueStore<V> | undefined;
+  readOnlyStore<V>(
+    job: string,
+    store: string,
+    partition: number,
+  ): ReadOnlyKeyValueStore<V> | undefined;
   partitions(job: string, store: string): number[];
 }
 
@@ -51,7 +55,12 @@ export class EngineQueryBackend implements QueryBackend {
       for (const sub of topology.subtopologies) {
         for (const node of sub.nodes) {
           for (const declaration of node.stores) {
-            if (declaration.queryable) this.storeEntries.set(declaration.name, { topology, subtopology: sub.id, declaration });
+            if (declaration.queryable)
+              this.storeEntries.set(declaration.name, {
+                topology,
+                subtopology: sub.id,
+                declaration,
+              });
           }
         }
       }
@@ -62,7 +71,9 @@ export class EngineQueryBackend implements QueryBackend {
     return this.options.engine.topologies.map((t) => ({
       job: t.job,
       sourceTopics: t.subtopologies.filter((s) => !s.internalSource).flatMap((s) => s.sourceTopics),
-      stores: t.subtopologies.flatMap((s) => s.nodes.flatMap((n) => n.stores.map((d) => ({ name: d.name, queryable: d.queryable })))),
+      stores: t.subtopologies.flatMap((s) =>
+        s.nodes.flatMap((n) => n.stores.map((d) => ({ name: d.name, queryable: d.queryable }))),
+      ),
       topology: this.options.describe(t),
     }));
   }
@@ -84,7 +95,8 @@ export class EngineQueryBackend implements QueryBackend {
     if (!entry) return undefined;
     const { stores } = this.options;
     const job = entry.topology.job;
-    const toRows = (key: string, value: unknown, fromMs?: number, toMs?: number): WindowRow[] => rows(entry.declaration, key, value, fromMs, toMs);
+    const toRows = (key: string, value: unknown, fromMs?: number, toMs?: number): WindowRow[] =>
+      rows(entry.declaration, key, value, fromMs, toMs);
     const partitionOf = (key: string): number | undefined => {
       const count = this.options.engine.runner(job)?.sourcePartitions(entry.subtopology);
       return count === undefined ? undefined : partitionForKey(key, count);
@@ -108,7 +120,10 @@ export class EngineQueryBackend implements QueryBackend {
           if (!store) continue;
           let fromKey: string | undefined;
           while (out.length < limit && scanned < SCAN_CAP) {
-            const chunk = await store.range({ ...(fromKey === undefined ? {} : { fromKey }), limit: 1000 });
+            const chunk = await store.range({
+              ...(fromKey === undefined ? {} : { fromKey }),
+              limit: 1000,
+            });
             for (const [key, value] of chunk) {
               if (key === fromKey) continue;
               scanned++;
@@ -131,15 +146,21 @@ export class EngineQueryBackend implements QueryBackend {
     const job = entry.topology.job;
     const runner = this.options.engine.runner(job);
     const count = runner?.sourcePartitions(entry.subtopology);
-    if (!runner || count === undefined) return { kind: 'unavailable', reason: `job ${job} is not running here` };
+    if (!runner || count === undefined)
+      return { kind: 'unavailable', reason: `job ${job} is not running here` };
     const partition = partitionForKey(key, count);
     if (runner.hasRunningTask(entry.subtopology, partition)) return { kind: 'local' };
-    const topic = entry.topology.subtopologies.find((s) => s.id === entry.subtopology)?.sourceTopics[0];
+    const topic = entry.topology.subtopologies.find((s) => s.id === entry.subtopology)
+      ?.sourceTopics[0];
     const admin = this.options.admin;
     if (!admin || topic === undefined) return { kind: 'local' };
     const members = await this.members(admin, job);
     const owner = members.find((m) => m.assignment[topic]?.includes(partition));
-    if (!owner) return { kind: 'unavailable', reason: `partition ${partition} of ${topic} is not assigned right now (rebalancing)` };
+    if (!owner)
+      return {
+        kind: 'unavailable',
+        reason: `partition ${partition} of ${topic} is not assigned right now (rebalancing)`,
+      };
     if (!owner.api || owner.api === this.options.apiAddress) {
       // Assigned here but the task has not started or is restoring.
       return { kind: 'unavailable', reason: `partition ${partition} of ${topic} is restoring` };
@@ -157,7 +178,13 @@ export class EngineQueryBackend implements QueryBackend {
   }
 }
 
-function rows(declaration: StoreDeclaration, key: string, value: unknown, fromMs?: number, toMs?: number): WindowRow[] {
+function rows(
+  declaration: StoreDeclaration,
+  key: string,
+  value: unknown,
+  fromMs?: number,
+  toMs?: number,
+): WindowRow[] {
   const objects: JsonObject[] = declaration.view
     ? declaration.view(key, value, fromMs, toMs)
     : [{ key, value: value as JsonObject }];

@@ -3,6 +3,7 @@
 
 import { randomUUID } from 'node:crypto';
 import { systemClock, type Clock } from '../core/clock.js';
+import { errorMessage } from '../core/errors.js';
 import type { Topology } from '../core/topology.js';
 import { MetricsRegistry } from '../metrics/metrics-registry.js';
 import { JobRunner, type TaskView } from './job-runner.js';
@@ -72,9 +73,15 @@ export class Engine {
       const failure = r.failure;
       return {
         job: r.job,
-        state: failure ? 'failed' : !this.running ? 'stopped' : tasks.some((t) => t.status === 'restoring') ? 'restoring' : 'running',
+        state: failure
+          ? 'failed'
+          : !this.running
+            ? 'stopped'
+            : tasks.some((t) => t.status === 'restoring')
+              ? 'restoring'
+              : 'running',
         tasks,
-        ...(failure ? { error: String(failure instanceof Error ? failure.message : failure) } : {}),
+        ...(failure ? { error: errorMessage(failure) } : {}),
       };
     });
   }

@@ -72,7 +72,9 @@ export class JobRunner {
     const admin = await KafkaAdmin.connect(brokers, `sluice-${topology.job}-admin`);
     try {
       await ensureJobTopics(admin, topology);
-      const counts = await admin.partitionCounts(topology.subtopologies.flatMap((sub) => sub.sourceTopics));
+      const counts = await admin.partitionCounts(
+        topology.subtopologies.flatMap((sub) => sub.sourceTopics),
+      );
       for (const sub of topology.subtopologies) {
         this.partitionCounts.set(sub.id, counts.get(sub.sourceTopics[0] ?? '') ?? 1);
       }
@@ -93,22 +95,33 @@ export class JobRunner {
     });
     this.lastCommitMs = this.options.clock.nowMs();
     // Commit on time even when no batch arrives, so outputs and offsets never wait for traffic.
-    this.commitTimer = setInterval(() => {
-      if (this.stopped || this.options.clock.nowMs() - this.lastCommitMs < this.options.commitIntervalMs) return;
-      void this.enqueue(() => this.commitAll()).catch(() => undefined);
-    }, Math.max(10, Math.floor(this.options.commitIntervalMs / 2)));
+    this.commitTimer = setInterval(
+      () => {
+        if (
+          this.stopped ||
+          this.options.clock.nowMs() - this.lastCommitMs < this.options.commitIntervalMs
+        )
+          return;
+        void this.enqueue(() => this.commitAll()).catch(() => undefined);
+      },
+      Math.max(10, Math.floor(this.options.commitIntervalMs / 2)),
+    );
     this.commitTimer.unref();
     await this.source.run({
       onBatch: (batch, control) => this.enqueue(() => this.onBatch(batch, control)),
       onCrash: (error, restarting) => {
-        logger.error(`job ${topology.job}: consumer failed${restarting ? ' (restarting)' : ''}: ${error.message}`);
+        logger.error(
+          `job ${topology.job}: consumer failed${restarting ? ' (restarting)' : ''}: ${error.message}`,
+        );
         if (!restarting) this.fatal ??= error;
       },
       onAssignment: (assignment) => {
         void this.enqueue(() => this.onAssignment(assignment));
       },
     });
-    logger.info(`job ${topology.job}: consuming ${topology.subtopologies.flatMap((s) => s.sourceTopics).join(', ')}`);
+    logger.info(
+      `job ${topology.job}: consuming ${topology.subtopologies.flatMap((s) => s.sourceTopics).join(', ')}`,
+    );
   }
 
   /** Finishes the current batch, commits, closes tasks and leaves the group. */
@@ -150,7 +163,14 @@ export class JobRunner {
     for (const id of this.restoring) {
       if (this.tasks.has(id)) continue;
       const [sub, partition] = id.split(':').map(Number);
-      views.push({ subtopology: sub ?? 0, partition: partition ?? 0, status: 'restoring', watermarkMs: null, positions: {}, lag: {} });
+      views.push({
+        subtopology: sub ?? 0,
+        partition: partition ?? 0,
+        status: 'restoring',
+        watermarkMs: null,
+        positions: {},
+        lag: {},
+      });
     }
     return views;
   }
@@ -215,7 +235,11 @@ export class JobRunner {
     }
   }
 
-  private async createTask(subId: number, partition: number, control: BatchControl): Promise<StreamTask> {
+  private async createTask(
+    subId: number,
+    partition: number,
+    control: BatchControl,
+  ): Promise<StreamTask> {
     const { topology, metrics, clock, stateFactory, logger } = this.options;
     const sub = topology.subtopologies.find((s) => s.id === subId)!;
     const id = `${subId}:${partition}`;
@@ -232,15 +256,28 @@ export class JobRunner {
             changelogSink: this.sink!,
             heartbeat: () => control.heartbeat(),
             onRestoreProgress: (store, restored, total) => {
-              metrics.gauge('restoreRemaining', { job: topology.job, store }).set(Math.max(0, total - restored));
+              metrics
+                .gauge('restoreRemaining', { job: topology.job, store })
+                .set(Math.max(0, total - restored));
             },
           });
-    const task = new StreamTask({ topology, subtopology: sub, partition, sink: this.sink!, codec: this.codec, clock, metrics, state });
+    const task = new StreamTask({
+      topology,
+      subtopology: sub,
+      partition,
+      sink: this.sink!,
+      codec: this.codec,
+      clock,
+      metrics,
+      state,
+    });
     await task.init();
     this.tasks.set(id, task);
     this.restoring.delete(id);
     metrics.gauge('assignedPartitions', { job: topology.job }).set(this.tasks.size);
-    logger.info(`job ${topology.job}: task ${id} started${declarations.length ? ` with ${declarations.length} store(s)` : ''}`);
+    logger.info(
+      `job ${topology.job}: task ${id} started${declarations.length ? ` with ${declarations.length} store(s)` : ''}`,
+    );
     return task;
   }
 
@@ -255,7 +292,9 @@ export class JobRunner {
     if (revoked.length === 0) return;
     await this.commitAll();
     for (const [id, task] of revoked) await this.closeTask(id, task);
-    this.options.logger.info(`job ${this.job}: revoked tasks ${revoked.map(([id]) => id).join(', ')}`);
+    this.options.logger.info(
+      `job ${this.job}: revoked tasks ${revoked.map(([id]) => id).join(', ')}`,
+    );
   }
 
   private async closeTask(id: string, task: StreamTask): Promise<void> {
@@ -280,22 +319,28 @@ export class JobRunner {
     const offsets = [];
     for (const task of this.tasks.values()) {
       await task.state.completeCommit();
-      for (const ts of task.pendingSourceTimestamps) latency.observe(Math.max(0, flushedAtMs - ts) / 1000);
+      for (const ts of task.pendingSourceTimestamps)
+        latency.observe(Math.max(0, flushedAtMs - ts) / 1000);
       task.pendingSourceTimestamps.length = 0;
-      for (const [topic, offset] of task.positions) offsets.push({ topic, partition: task.id.partition, offset });
+      for (const [topic, offset] of task.positions)
+        offsets.push({ topic, partition: task.id.partition, offset });
     }
     await this.source.commit(offsets);
     this.lastCommitMs = this.options.clock.nowMs();
     for (const [topic, count] of this.sink.sentByTopic) {
       this.options.metrics.counter('recordsOut', { job: this.job, topic }).value = count;
     }
-    this.options.metrics.histogram('commitDuration', { job: this.job }).observe((performance.now() - started) / 1000);
+    this.options.metrics
+      .histogram('commitDuration', { job: this.job })
+      .observe((performance.now() - started) / 1000);
   }
 }
 
 /** Creates the job's DLQ, sink, repartition and changelog topics with the sources' partitions. */
 export async function ensureJobTopics(admin: KafkaAdmin, topology: Topology): Promise<void> {
-  const sourceTopics = topology.subtopologies.filter((s) => !s.internalSource).flatMap((s) => s.sourceTopics);
+  const sourceTopics = topology.subtopologies
+    .filter((s) => !s.internalSource)
+    .flatMap((s) => s.sourceTopics);
   const counts = await admin.partitionCounts(sourceTopics);
   const missing = sourceTopics.filter((t) => !counts.has(t));
   const defaultPartitions = counts.get(sourceTopics[0] ?? '') ?? 4;
@@ -304,13 +349,21 @@ export async function ensureJobTopics(admin: KafkaAdmin, topology: Topology): Pr
   for (const sub of topology.subtopologies) {
     for (const node of sub.nodes) {
       for (const t of node.outputTopics) {
-        requests.push({ name: t.name, partitions: t.partitions ?? defaultPartitions, ...(t.config ? { config: t.config } : {}) });
+        requests.push({
+          name: t.name,
+          partitions: t.partitions ?? defaultPartitions,
+          ...(t.config ? { config: t.config } : {}),
+        });
       }
       for (const store of node.stores) {
         requests.push({
           name: changelogTopic(topology.job, store.name),
           partitions: defaultPartitions,
-          config: { 'cleanup.policy': 'compact', 'min.compaction.lag.ms': '0', 'segment.ms': '600000' },
+          config: {
+            'cleanup.policy': 'compact',
+            'min.compaction.lag.ms': '0',
+            'segment.ms': '600000',
+          },
         });
       }
     }

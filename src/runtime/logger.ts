@@ -12,4 +12,8 @@ export const consoleLogger: Logger = {
   error: (m) => console.error(`${new Date().toISOString()} ERROR ${m}`),
 };
 
-export const silentLogger: Logger = { info: () => undefined, warn: () => undefined, error: () => undefined };
+export const silentLogger: Logger = {
+  info: () => undefined,
+  warn: () => undefined,
+  error: () => undefined,
+};

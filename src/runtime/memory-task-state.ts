@@ -26,7 +26,8 @@ export class MemoryTaskStateFactory implements TaskStateFactory {
     const stores = new Map<string, MemoryKeyValueStore<unknown>>();
     for (const decl of request.declarations) {
       const store = new MemoryKeyValueStore<unknown>(decl.name);
-      for (const [k, v] of saved.stores.get(decl.name) ?? []) store.put(k, JSON.parse(v) as unknown);
+      for (const [k, v] of saved.stores.get(decl.name) ?? [])
+        store.put(k, JSON.parse(v) as unknown);
       stores.set(decl.name, store);
     }
     return new MemoryTaskState(saved, stores, request.changelogSink);

@@ -3,6 +3,7 @@
 // and dead-letters whatever fails. The job runner (or TestDriver) owns commits.
 
 import type { JsonCodec } from '../codecs/json-codec.js';
+import { RecordValidator } from '../codecs/record-validator.js';
 import type { Clock } from '../core/clock.js';
 import { SluiceError, toSluiceError } from '../core/errors.js';
 import type { Processor, ProcessorContext, TaskId } from '../core/processor.js';
@@ -41,6 +42,7 @@ export class StreamTask {
   readonly pendingSourceTimestamps: number[] = [];
   private readonly batchKeys: string[] = [];
   private readonly hasPrepare: boolean;
+  private readonly validator: RecordValidator | undefined;
 
   constructor(private readonly deps: StreamTaskDeps) {
     const { topology, subtopology, partition } = deps;
@@ -49,6 +51,11 @@ export class StreamTask {
     this.contexts = subtopology.nodes.map((n, i) => this.makeContext(n.name, i));
     this.recordsIn = deps.metrics.counter('recordsIn', { job: topology.job });
     this.hasPrepare = this.processors.some((p) => p.prepareBatch !== undefined);
+    // Repartitioned records were validated when they first entered the job.
+    this.validator =
+      topology.fieldTypes && !deps.subtopology.internalSource
+        ? new RecordValidator(topology.fieldTypes)
+        : undefined;
   }
 
   get watermarkMs(): number {
@@ -137,6 +144,11 @@ export class StreamTask {
       return undefined;
     }
     const value = decoded.value;
+    const invalid = this.validator?.check(value);
+    if (invalid) {
+      this.deadLetter(raw, 'decode', invalid);
+      return undefined;
+    }
     let timestampMs = raw.timestampMs;
     const carried = raw.headers[EVENT_TIME_HEADER];
     if (this.deps.subtopology.internalSource && carried !== undefined) {
@@ -144,9 +156,15 @@ export class StreamTask {
     } else if (topology.timestampField !== undefined) {
       const ts = eventTime(value, topology.timestampField);
       if (typeof ts === 'string') {
-        this.deadLetter(raw, 'decode', new SluiceError(ts === 'missing' ? 'FIELD_MISSING' : 'FIELD_TYPE',
-          `timestamp field "${topology.timestampField}" is ${ts === 'missing' ? 'missing' : 'not epoch milliseconds'}`,
-          { context: { field: topology.timestampField } }));
+        this.deadLetter(
+          raw,
+          'decode',
+          new SluiceError(
+            ts === 'missing' ? 'FIELD_MISSING' : 'FIELD_TYPE',
+            `timestamp field "${topology.timestampField}" is ${ts === 'missing' ? 'missing' : 'not epoch milliseconds'}`,
+            { context: { field: topology.timestampField } },
+          ),
+        );
         return undefined;
       }
       timestampMs = ts;
@@ -173,40 +191,40 @@ export class StreamTask {
   }
 
   private makeContext(node: string, index: number): ProcessorContext {
-    const task = this;
-    const lateCounter = this.deps.metrics.counter('lateRecords', { job: this.deps.topology.job, node });
+    const lateCounter = this.deps.metrics.counter('lateRecords', {
+      job: this.deps.topology.job,
+      node,
+    });
     return {
       taskId: this.id,
       node,
-      forward(record: StreamRecord): void {
-        const next = task.processors[index + 1];
+      forward: (record: StreamRecord): void => {
+        const next = this.processors[index + 1];
         if (!next) return;
-        const ctx = task.contexts[index + 1]!;
+        const ctx = this.contexts[index + 1]!;
         try {
           next.process(record, ctx);
         } catch (err) {
-          task.deadLetter(record.raw, ctx.node, toSluiceError(err, 'INTERNAL'));
+          this.deadLetter(record.raw, ctx.node, toSluiceError(err, 'INTERNAL'));
         }
       },
-      send(output: OutputRecord): void {
-        task.deps.sink.send(output);
+      send: (output: OutputRecord): void => {
+        this.deps.sink.send(output);
       },
-      deadLetter(record: StreamRecord, error: SluiceError): void {
-        task.deadLetter(record.raw, node, error);
+      deadLetter: (record: StreamRecord, error: SluiceError): void => {
+        this.deadLetter(record.raw, node, error);
       },
-      getStore<S>(name: string): S {
-        const store = task.deps.state.stores.get(name);
+      getStore: <S>(name: string): S => {
+        const store = this.deps.state.stores.get(name);
         if (!store) {
           throw new SluiceError('INTERNAL', `node ${node} asked for undeclared store "${name}"`);
         }
         return store as S;
       },
-      countLate(): void {
+      countLate: (): void => {
         lateCounter.inc();
       },
-      nowMs(): number {
-        return task.deps.clock.nowMs();
-      },
+      nowMs: (): number => this.deps.clock.nowMs(),
     };
   }
 }

@@ -188,7 +188,11 @@ export class TestDriver {
     this.nextOffset.set(id, offset + 1n);
     const v = input.value;
     const value =
-      v === null ? null : Buffer.isBuffer(v) ? v : Buffer.from(typeof v === 'string' ? v : JSON.stringify(v));
+      v === null
+        ? null
+        : Buffer.isBuffer(v)
+          ? v
+          : Buffer.from(typeof v === 'string' ? v : JSON.stringify(v));
     return {
       topic,
       partition,
@@ -209,7 +213,8 @@ export class TestDriver {
 }
 
 function toTestOutput(r: OutputRecord): TestOutput {
-  const rawValue = r.value === null ? null : Buffer.isBuffer(r.value) ? r.value : Buffer.from(r.value);
+  const rawValue =
+    r.value === null ? null : Buffer.isBuffer(r.value) ? r.value : Buffer.from(r.value);
   let value: unknown = null;
   if (rawValue !== null) {
     const text = rawValue.toString('utf8');

@@ -31,8 +31,23 @@ describe('stateless pipeline on the real broker', () => {
   it('output + dead letters = input, with complete DLQ headers', async () => {
     const quiet = { stdout: () => undefined, stderr: () => undefined };
     const code = await generateCommand(
-      ['--topics', 'activity', '--count', String(INPUT), '--rate', '0', '--corrupt-rate', '0.01',
-        '--seed', '11', '--topic-prefix', prefix, '--brokers', brokers.join(','), '--quiet'],
+      [
+        '--topics',
+        'activity',
+        '--count',
+        String(INPUT),
+        '--rate',
+        '0',
+        '--corrupt-rate',
+        '0.01',
+        '--seed',
+        '11',
+        '--topic-prefix',
+        prefix,
+        '--brokers',
+        brokers.join(','),
+        '--quiet',
+      ],
       quiet,
     );
     expect(code).toBe(0);
@@ -45,12 +60,19 @@ describe('stateless pipeline on the real broker', () => {
       ...shipped,
       name: `${prefix}activity-enrich`,
       source: { ...shipped.source, topics: [`${prefix}user-activity`] },
-      nodes: shipped.nodes.map((n) => (n.kind === 'to-topic' ? { ...n, topic: `${prefix}activity-enriched` } : n)),
+      nodes: shipped.nodes.map((n) =>
+        n.kind === 'to-topic' ? { ...n, topic: `${prefix}activity-enriched` } : n,
+      ),
     };
     const topology = buildTopology(spec);
     const stateDir = await mkdtemp(join(tmpdir(), 'sluice-it-'));
     const config = { ...loadConfig({}), brokers, stateDir, apiPort: 0, commitIntervalMs: 200 };
-    const service: RunningService = await startService({ topologies: [topology], brokers, config, logger: silentLogger });
+    const service: RunningService = await startService({
+      topologies: [topology],
+      brokers,
+      config,
+      logger: silentLogger,
+    });
     cleanups.push(async () => rm(stateDir, { recursive: true, force: true }));
     cleanups.push(async () => {
       const admin = await KafkaAdmin.connect(brokers);
@@ -61,10 +83,20 @@ describe('stateless pipeline on the real broker', () => {
     cleanups.push(() => service.stop());
 
     const outTopic = `${prefix}activity-enriched`;
-    const records = await readTopics(brokers, [outTopic, topology.deadLetterTopic], (r) => r.length >= INPUT, 90_000);
+    const records = await readTopics(
+      brokers,
+      [outTopic, topology.deadLetterTopic],
+      (r) => r.length >= INPUT,
+      90_000,
+    );
     // Let a few more commits pass: duplicates would show up now.
     await new Promise((r) => setTimeout(r, 1500));
-    const settled = await readTopics(brokers, [outTopic, topology.deadLetterTopic], (r) => r.length >= INPUT, 5_000);
+    const settled = await readTopics(
+      brokers,
+      [outTopic, topology.deadLetterTopic],
+      (r) => r.length >= INPUT,
+      5_000,
+    );
 
     const out = settled.filter((r) => r.topic === outTopic);
     const dlq = settled.filter((r) => r.topic === topology.deadLetterTopic);
@@ -84,7 +116,12 @@ describe('stateless pipeline on the real broker', () => {
     expect(origins.size).toBe(dlq.length);
     const reasons = new Set(dlq.map((d) => d.headers[DLQ_HEADERS.code]));
     expect([...reasons].sort()).toEqual(
-      expect.arrayContaining(['DECODE_INVALID_JSON', 'DECODE_NOT_UTF8', 'DECODE_NOT_OBJECT', 'DECODE_FORBIDDEN_KEY']),
+      expect.arrayContaining([
+        'DECODE_INVALID_JSON',
+        'DECODE_NOT_UTF8',
+        'DECODE_NOT_OBJECT',
+        'DECODE_FORBIDDEN_KEY',
+      ]),
     );
 
     // The metric agrees with the topic, and the job never failed or restarted its tasks.

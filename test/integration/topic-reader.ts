@@ -29,7 +29,8 @@ export async function readTopics(
     eachBatch: async ({ batch }) => {
       for (const m of batch.messages) {
         const headers: Record<string, string> = {};
-        for (const [k, v] of Object.entries(m.headers ?? {})) if (v !== undefined) headers[k] = String(v);
+        for (const [k, v] of Object.entries(m.headers ?? {}))
+          if (v !== undefined) headers[k] = String(v);
         records.push({
           topic: batch.topic,
           partition: batch.partition,

@@ -57,7 +57,7 @@ describe('activity-enrich', () => {
     expect(d.deadLetters()).toEqual([]);
   });
 
-  it('dead-letters a record without event_type instead of dropping it', async () => {
+  it('dead-letters a record that breaks the event contract instead of dropping it', async () => {
     const d = await driver();
     const { event_type: _, ...withoutType } = event({});
     await d.pipe('user-activity', [{ key: 'u1', value: withoutType, timestampMs: 1 }]);
@@ -66,8 +66,18 @@ describe('activity-enrich', () => {
     expect(letters).toHaveLength(1);
     expect(letters[0]!.headers).toMatchObject({
       'sluice-error-code': 'FIELD_MISSING',
-      'sluice-node': 'known-events',
+      'sluice-node': 'decode',
       'sluice-job': 'activity-enrich',
     });
+    expect(letters[0]!.headers['sluice-error-message']).toContain('event_type');
+  });
+
+  it('dead-letters a field of the wrong type', async () => {
+    const d = await driver();
+    await d.pipe('user-activity', [
+      { key: 'u1', value: { ...event({}), price: 'abc' }, timestampMs: 1 },
+    ]);
+    expect(d.outputs('activity-enriched')).toEqual([]);
+    expect(d.deadLetters()[0]!.headers['sluice-error-code']).toBe('FIELD_TYPE');
   });
 });

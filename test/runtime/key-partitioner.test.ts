@@ -5,7 +5,9 @@ import { murmur2, partitionForKey } from '../../src/runtime/key-partitioner.js';
 
 const require = createRequire(import.meta.url);
 // kafkajs' own implementation (Java-compatible) is the oracle.
-const kafkajsMurmur2 = require('kafkajs/src/producer/partitioners/default/murmur2.js') as (k: Buffer) => number;
+const kafkajsMurmur2 = require('kafkajs/src/producer/partitioners/default/murmur2.js') as (
+  k: Buffer,
+) => number;
 
 describe('murmur2', () => {
   it('matches known Java client values', () => {
@@ -14,7 +16,9 @@ describe('murmur2', () => {
     expect(murmur2(Buffer.from('foobar'))).toBe(-790332482);
     expect(murmur2(Buffer.from('a-little-bit-long-string'))).toBe(-985981536);
     expect(murmur2(Buffer.from('a-little-bit-longer-string'))).toBe(-1486304829);
-    expect(murmur2(Buffer.from('lkjh234lh9fiuh90y23oiuhsafujhadof229phr9h19h89h8'))).toBe(-58897971);
+    expect(murmur2(Buffer.from('lkjh234lh9fiuh90y23oiuhsafujhadof229phr9h19h89h8'))).toBe(
+      -58897971,
+    );
   });
 
   it('equals the kafkajs partitioner hash for any key', () => {

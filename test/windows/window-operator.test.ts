@@ -24,7 +24,14 @@ describe('WindowOperator: store declaration and stateId', () => {
   it('declares one window store with its retention', () => {
     const op = new WindowOperator({ ...base, queryable: true });
     expect(op.stores()).toEqual([
-      { name: 'counts', kind: 'window', stateId: op.stateId, queryable: true, retentionMs: 60_000 },
+      {
+        name: 'counts',
+        kind: 'window',
+        stateId: op.stateId,
+        queryable: true,
+        retentionMs: 60_000,
+        view: expect.any(Function),
+      },
     ]);
     expect(op.stateId).toBe('window.v1:tumbling(size=60000):n=count.v1');
   });

@@ -27,9 +27,17 @@ export function errorHandler(app: FastifyInstance, metrics: MetricsRegistry): vo
     });
   });
   app.setNotFoundHandler((request, reply) => {
-    return reply.status(404).send({ error: 'not_found', message: `no route ${request.method} ${request.url.split('?')[0]}` });
+    return reply.status(404).send({
+      error: 'not_found',
+      message: `no route ${request.method} ${request.url.split('?')[0]}`,
+    });
   });
   app.addHook('onResponse', async (request, reply) => {
-    metrics.counter('httpRequests', { route: request.routeOptions.url ?? 'unknown', status: String(reply.statusCode) }).inc();
+    metrics
+      .counter('httpRequests', {
+        route: request.routeOptions.url ?? 'unknown',
+        status: String(reply.statusCode),
+      })
+      .inc();
   });
 }

@@ -29,7 +29,11 @@ export async function healthRoutes(app: FastifyInstance, backend: QueryBackend):
       };
     },
   );
-  app.get('/metrics', { schema: { summary: 'Prometheus metrics', produces: ['text/plain'] } }, async (_req, reply) => {
-    return reply.type('text/plain; version=0.0.4').send(backend.metricsText());
-  });
+  app.get(
+    '/metrics',
+    { schema: { summary: 'Prometheus metrics', produces: ['text/plain'] } },
+    async (_req, reply) => {
+      return reply.type('text/plain; version=0.0.4').send(backend.metricsText());
+    },
+  );
 }

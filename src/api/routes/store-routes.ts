@@ -22,14 +22,20 @@ const windowRow = {
 export async function storeRoutes(app: FastifyInstance, backend: QueryBackend): Promise<void> {
   app.get('/stores', { schema: { summary: 'Queryable stores' } }, async () => backend.storeNames());
 
-  app.get<{ Params: { store: string; key: string }; Querystring: { from?: number; to?: number; forwarded?: boolean } }>(
+  app.get<{
+    Params: { store: string; key: string };
+    Querystring: { from?: number; to?: number; forwarded?: boolean };
+  }>(
     '/stores/:store/keys/:key',
     {
       schema: {
         summary: 'Windows of one key, optionally overlapping [from, to) (epoch ms)',
         params: {
           type: 'object',
-          properties: { store: { type: 'string', minLength: 1, maxLength: 200 }, key: { type: 'string', minLength: 1, maxLength: 1000 } },
+          properties: {
+            store: { type: 'string', minLength: 1, maxLength: 200 },
+            key: { type: 'string', minLength: 1, maxLength: 1000 },
+          },
           required: ['store', 'key'],
         },
         querystring: {
@@ -41,7 +47,16 @@ export async function storeRoutes(app: FastifyInstance, backend: QueryBackend): 
           },
           additionalProperties: false,
         },
-        response: { 200: { type: 'object', properties: { store: { type: 'string' }, key: { type: 'string' }, windows: { type: 'array', items: windowRow } } } },
+        response: {
+          200: {
+            type: 'object',
+            properties: {
+              store: { type: 'string' },
+              key: { type: 'string' },
+              windows: { type: 'array', items: windowRow },
+            },
+          },
+        },
       },
     },
     async (request, reply) => {
@@ -66,7 +81,11 @@ export async function storeRoutes(app: FastifyInstance, backend: QueryBackend): 
     {
       schema: {
         summary: 'Windows overlapping [from, to) across the keys this instance owns',
-        params: { type: 'object', properties: { store: { type: 'string', minLength: 1, maxLength: 200 } }, required: ['store'] },
+        params: {
+          type: 'object',
+          properties: { store: { type: 'string', minLength: 1, maxLength: 200 } },
+          required: ['store'],
+        },
         querystring: {
           type: 'object',
           properties: {
@@ -76,7 +95,12 @@ export async function storeRoutes(app: FastifyInstance, backend: QueryBackend): 
           },
           additionalProperties: false,
         },
-        response: { 200: { type: 'object', properties: { store: { type: 'string' }, windows: { type: 'array', items: windowRow } } } },
+        response: {
+          200: {
+            type: 'object',
+            properties: { store: { type: 'string' }, windows: { type: 'array', items: windowRow } },
+          },
+        },
       },
     },
     async (request) => {
@@ -100,7 +124,10 @@ async function forward(reply: FastifyReply, address: string, url: string): Promi
   target.searchParams.set('forwarded', 'true');
   try {
     const res = await fetch(target, { signal: AbortSignal.timeout(5000) });
-    return reply.status(res.status).type('application/json').send(await res.text());
+    return reply
+      .status(res.status)
+      .type('application/json')
+      .send(await res.text());
   } catch (err) {
     throw new HttpError(503, `owner of this key at ${address} did not answer: ${String(err)}`);
   }

@@ -138,7 +138,6 @@ export class DemoProducer implements DemoSink {
     return producer;
   }
 
-
   private unavailable(err: unknown): SluiceError {
     if (err instanceof SluiceError) return err;
     const message = err instanceof Error ? err.message : String(err);

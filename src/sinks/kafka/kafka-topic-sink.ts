@@ -2,7 +2,7 @@
 // without awaiting and sent in large batches; flush() resolves when every one is acknowledged.
 
 import { CompressionTypes, Kafka, logLevel, type Message, type Producer } from 'kafkajs';
-import { SluiceError } from '../../core/errors.js';
+import { errorMessage, SluiceError } from '../../core/errors.js';
 import type { OutputRecord, RecordSink } from '../../core/sink.js';
 
 export interface KafkaTopicSinkOptions {
@@ -43,10 +43,14 @@ export class KafkaTopicSink implements RecordSink {
     try {
       await producer.connect();
     } catch (err) {
-      throw new SluiceError('KAFKA_UNAVAILABLE', `producer cannot reach ${options.brokers.join(',')}`, {
-        cause: err,
-        retriable: true,
-      });
+      throw new SluiceError(
+        'KAFKA_UNAVAILABLE',
+        `producer cannot reach ${options.brokers.join(',')}`,
+        {
+          cause: err,
+          retriable: true,
+        },
+      );
     }
     return new KafkaTopicSink(producer, options);
   }
@@ -68,7 +72,7 @@ export class KafkaTopicSink implements RecordSink {
     if (this.failure !== undefined) {
       const err = this.failure;
       this.failure = undefined;
-      throw new SluiceError('KAFKA_UNAVAILABLE', `producing failed: ${String(err)}`, {
+      throw new SluiceError('KAFKA_UNAVAILABLE', `producing failed: ${errorMessage(err)}`, {
         cause: err,
         retriable: true,
       });

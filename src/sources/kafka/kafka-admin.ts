@@ -21,16 +21,25 @@ export class KafkaAdmin {
   private constructor(private readonly admin: Admin) {}
 
   static async connect(brokers: readonly string[], clientId = 'sluice-admin'): Promise<KafkaAdmin> {
-    const kafka = new Kafka({ clientId, brokers: [...brokers], logLevel: logLevel.NOTHING, retry: { retries: 5 } });
+    const kafka = new Kafka({
+      clientId,
+      brokers: [...brokers],
+      logLevel: logLevel.NOTHING,
+      retry: { retries: 5 },
+    });
     const admin = kafka.admin();
     try {
       await admin.connect();
     } catch (err) {
-      throw new SluiceError('KAFKA_UNAVAILABLE', `cannot reach Kafka at ${brokers.join(',')}: ${String(err)}`, {
-        cause: err,
-        retriable: true,
-        domain: 'external',
-      });
+      throw new SluiceError(
+        'KAFKA_UNAVAILABLE',
+        `cannot reach Kafka at ${brokers.join(',')}: ${String(err)}`,
+        {
+          cause: err,
+          retriable: true,
+          domain: 'external',
+        },
+      );
     }
     return new KafkaAdmin(admin);
   }

@@ -4,6 +4,7 @@
 
 import { randomUUID } from 'node:crypto';
 import { Kafka, logLevel, type Admin } from 'kafkajs';
+import { toSluiceError } from '../../core/errors.js';
 import type { RawRecord, RecordHeaders } from '../../core/record.js';
 import type { ChangelogReader } from '../../core/store.js';
 
@@ -12,7 +13,12 @@ export class KafkaChangelogReader implements ChangelogReader {
   private admin: Admin | undefined;
 
   constructor(brokers: readonly string[]) {
-    this.kafka = new Kafka({ clientId: 'sluice-restore', brokers: [...brokers], logLevel: logLevel.NOTHING, retry: { retries: 8 } });
+    this.kafka = new Kafka({
+      clientId: 'sluice-restore',
+      brokers: [...brokers],
+      logLevel: logLevel.NOTHING,
+      retry: { retries: 8 },
+    });
   }
 
   async endOffset(topic: string, partition: number): Promise<string> {
@@ -58,11 +64,14 @@ export class KafkaChangelogReader implements ChangelogReader {
       });
       await consumer.connect();
       await consumer.subscribe({ topic, fromBeginning: true });
-      const others = (await admin.fetchTopicOffsets(topic)).map((o) => o.partition).filter((p) => p !== partition);
+      const others = (await admin.fetchTopicOffsets(topic))
+        .map((o) => o.partition)
+        .filter((p) => p !== partition);
       await consumer.run({
         autoCommit: false,
         eachBatchAutoResolve: false,
-        eachBatch: async ({ batch, heartbeat }) => {
+        eachBatch: async (payload) => {
+          const { batch } = payload;
           if (batch.partition !== partition || done) return;
           const out: RawRecord[] = [];
           for (const m of batch.messages) {
@@ -88,7 +97,7 @@ export class KafkaChangelogReader implements ChangelogReader {
           // Backpressure: let the restore apply what it has before fetching more.
           while (queue.length > 4 && !done) {
             await new Promise((r) => setTimeout(r, 5));
-            await heartbeat();
+            await payload.heartbeat();
           }
         },
       });
@@ -107,7 +116,7 @@ export class KafkaChangelogReader implements ChangelogReader {
           setTimeout(resolve, 200);
         });
       }
-      if (failure !== undefined) throw failure;
+      if (failure !== undefined) throw toSluiceError(failure, 'KAFKA_UNAVAILABLE');
     } finally {
       done = true;
       await consumer.disconnect().catch(() => undefined);
@@ -133,7 +142,13 @@ export class KafkaChangelogReader implements ChangelogReader {
 function decodeHeaders(headers: Record<string, unknown> | undefined): RecordHeaders {
   const out: RecordHeaders = {};
   for (const [k, v] of Object.entries(headers ?? {})) {
-    if (v !== undefined) out[k] = Buffer.isBuffer(v) ? v.toString('utf8') : String(v);
+    if (v !== undefined) out[k] = headerText(v);
   }
   return out;
+}
+
+function headerText(v: unknown): string {
+  if (Buffer.isBuffer(v)) return v.toString('utf8');
+  if (Array.isArray(v)) return v.map(headerText).join(',');
+  return typeof v === 'string' ? v : JSON.stringify(v);
 }

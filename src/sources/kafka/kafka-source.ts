@@ -120,7 +120,12 @@ export class KafkaSource {
         }
         let seeked = false;
         await handler.onBatch(
-          { topic: batch.topic, partition: batch.partition, records, highWatermark: batch.highWatermark },
+          {
+            topic: batch.topic,
+            partition: batch.partition,
+            records,
+            highWatermark: batch.highWatermark,
+          },
           {
             heartbeat: () => payload.heartbeat(),
             isStale: () => payload.isStale(),
@@ -163,13 +168,19 @@ export class KafkaSource {
   }
 }
 
-const EMPTY_HEADERS: RecordHeaders = Object.freeze({}) as RecordHeaders;
+const EMPTY_HEADERS: RecordHeaders = Object.freeze({});
 
 function decodeHeaders(headers: Record<string, unknown>): RecordHeaders {
   const out: RecordHeaders = Object.create(null) as RecordHeaders;
   for (const [k, v] of Object.entries(headers)) {
     if (v === undefined) continue;
-    out[k] = Buffer.isBuffer(v) ? v.toString('utf8') : Array.isArray(v) ? v.map(String).join(',') : String(v);
+    out[k] = headerText(v);
   }
   return out;
+}
+
+function headerText(v: unknown): string {
+  if (Buffer.isBuffer(v)) return v.toString('utf8');
+  if (Array.isArray(v)) return v.map(headerText).join(',');
+  return typeof v === 'string' ? v : JSON.stringify(v);
 }

@@ -50,8 +50,16 @@ describe('MemoryKeyValueStore', () => {
     const view = store.readOnly();
     expect(view.name).toBe('s');
     expect(await view.get('a')).toBe(1);
-    expect((await view.range({ limit: 10 })).map(([k]) => k)).toEqual(['a', 'b', 'c', '\uFF5E', '\u{1F600}']);
-    expect((await view.range({ fromKey: 'b', toKey: '\uFF5E', limit: 10 })).map(([k]) => k)).toEqual(['b', 'c']);
+    expect((await view.range({ limit: 10 })).map(([k]) => k)).toEqual([
+      'a',
+      'b',
+      'c',
+      '\uFF5E',
+      '\u{1F600}',
+    ]);
+    expect(
+      (await view.range({ fromKey: 'b', toKey: '\uFF5E', limit: 10 })).map(([k]) => k),
+    ).toEqual(['b', 'c']);
     expect((await view.range({ fromKey: 'b', limit: 2 })).map(([k]) => k)).toEqual(['b', 'c']);
     expect(await view.approximateNumEntries()).toBe(5);
   });
