@@ -47,7 +47,7 @@ nodes:
     expect(await validateCommand([dir], io)).toBe(1);
     expect(io.stdout).toEqual([`ok ${join(dir, 'good.yaml')} (good)`]);
     expect(io.stderr).toEqual([
-      `${join(dir, 'bad.yaml')}:2:25: source.colour: unknown field (allowed: topics, format, timestampField, startFrom, maxRecordBytes)`,
+      `${join(dir, 'bad.yaml')}:2:25: source.colour: unknown field (allowed: topics, format, timestampField, startFrom, maxRecordBytes, fields)`,
       `${join(dir, 'bad.yaml')}:4:37: nodes[0].where: function "parse" is not allowed: it could change mathjs or run other code`,
       '2 problems found',
     ]);
