@@ -4,7 +4,7 @@
 
 import { JsonCodec } from '../codecs/json-codec.js';
 import type { Clock } from '../core/clock.js';
-import { toSluiceError } from '../core/errors.js';
+import { errorMessage, toSluiceError } from '../core/errors.js';
 import type { Topology } from '../core/topology.js';
 import type { MetricsRegistry } from '../metrics/metrics-registry.js';
 import { KafkaTopicSink } from '../sinks/kafka/kafka-topic-sink.js';
@@ -13,6 +13,9 @@ import { KafkaSource, type BatchControl, type SourceBatch } from '../sources/kaf
 import type { Logger } from './logger.js';
 import { StreamTask } from './stream-task.js';
 import { EMPTY_TASK_STATE, type TaskStateFactory } from './task-state.js';
+
+/** Consecutive failed commits after which the job stops (status `failed`). */
+const MAX_FAILED_COMMITS = 10;
 
 export interface JobRunnerOptions {
   readonly topology: Topology;
@@ -52,6 +55,9 @@ export class JobRunner {
   private readonly highWatermarks = new Map<string, string>();
   private stopped = false;
   private commitTimer: NodeJS.Timeout | undefined;
+  private failedCommits = 0;
+  /** Per task: the input positions of its last successful commit (where a rewind goes). */
+  private readonly committedPositions = new Map<string, Map<string, string>>();
   private readonly partitionCounts = new Map<number, number>();
   private fatal: unknown;
 
@@ -210,21 +216,22 @@ export class JobRunner {
     const subId = this.topicToSub.get(batch.topic);
     if (subId === undefined) return;
     const id = `${subId}:${batch.partition}`;
-    let task = this.tasks.get(id);
-    if (!task) {
-      task = await this.createTask(subId, batch.partition, control);
-      const resume = task.state.resumeOffsets.get(batch.topic);
-      const first = batch.records[0];
-      if (resume !== undefined && first !== undefined && resume !== first.offset) {
-        // Local state is at a different point than the group's offset: state wins.
-        task.positions.set(batch.topic, resume);
-        control.seek(resume);
-        return;
-      }
+    const task =
+      this.tasks.get(id) ?? (await this.createTask(subId, batch.partition, control.heartbeat));
+    let records = batch.records;
+    const position = task.positions.get(batch.topic);
+    const first = records[0];
+    if (position !== undefined && first !== undefined && BigInt(first.offset) < BigInt(position)) {
+      // Fetched before a seek to restored state took effect: those records are in the state.
+      const from = BigInt(position);
+      records = records.filter((r) => BigInt(r.offset) >= from);
+      if (records.length === 0) return;
     }
+    const committed = this.committedPositions.get(id);
+    if (committed && !committed.has(batch.topic)) committed.set(batch.topic, records[0]!.offset);
     this.highWatermarks.set(`${batch.topic}:${batch.partition}`, batch.highWatermark);
     const started = performance.now();
-    await task.processBatch(batch.records);
+    await task.processBatch(records);
     this.sink!.drain();
     this.options.metrics
       .histogram('batchDuration', { job: this.job })
@@ -235,10 +242,14 @@ export class JobRunner {
     }
   }
 
+  /**
+   * Opens (and if needed restores) a task's state and resumes its partitions where the state
+   * was committed: state, not the group offset, decides where a stateful task continues.
+   */
   private async createTask(
     subId: number,
     partition: number,
-    control: BatchControl,
+    heartbeat?: () => Promise<void>,
   ): Promise<StreamTask> {
     const { topology, metrics, clock, stateFactory, logger } = this.options;
     const sub = topology.subtopologies.find((s) => s.id === subId)!;
@@ -254,7 +265,7 @@ export class JobRunner {
             subtopology: subId,
             declarations,
             changelogSink: this.sink!,
-            heartbeat: () => control.heartbeat(),
+            ...(heartbeat ? { heartbeat } : {}),
             onRestoreProgress: (store, restored, total) => {
               metrics
                 .gauge('restoreRemaining', { job: topology.job, store })
@@ -274,6 +285,14 @@ export class JobRunner {
     await task.init();
     this.tasks.set(id, task);
     this.restoring.delete(id);
+    const committed = new Map<string, string>();
+    for (const [topic, offset] of state.resumeOffsets) {
+      if (!sub.sourceTopics.includes(topic)) continue;
+      task.positions.set(topic, offset);
+      committed.set(topic, offset);
+      this.source?.seek(topic, partition, offset);
+    }
+    this.committedPositions.set(id, committed);
     metrics.gauge('assignedPartitions', { job: topology.job }).set(this.tasks.size);
     logger.info(
       `job ${topology.job}: task ${id} started${declarations.length ? ` with ${declarations.length} store(s)` : ''}`,
@@ -281,20 +300,26 @@ export class JobRunner {
     return task;
   }
 
+  /** Closes tasks the group took away (after a commit) and opens the newly assigned ones. */
   private async onAssignment(assignment: Readonly<Record<string, number[]>>): Promise<void> {
-    const keep = new Set<string>();
+    const keep = new Map<string, { sub: number; partition: number }>();
     for (const [topic, partitions] of Object.entries(assignment)) {
       const sub = this.topicToSub.get(topic);
       if (sub === undefined) continue;
-      for (const p of partitions) keep.add(`${sub}:${p}`);
+      for (const p of partitions) keep.set(`${sub}:${p}`, { sub, partition: p });
     }
     const revoked = [...this.tasks].filter(([id]) => !keep.has(id));
-    if (revoked.length === 0) return;
-    await this.commitAll();
-    for (const [id, task] of revoked) await this.closeTask(id, task);
-    this.options.logger.info(
-      `job ${this.job}: revoked tasks ${revoked.map(([id]) => id).join(', ')}`,
-    );
+    if (revoked.length > 0) {
+      await this.commitAll();
+      for (const [id, task] of revoked) await this.closeTask(id, task);
+      this.options.logger.info(
+        `job ${this.job}: revoked tasks ${revoked.map(([id]) => id).join(', ')}`,
+      );
+    }
+    // Open new tasks now, not at their first record: state is restored and queryable at once.
+    for (const [id, { sub, partition }] of keep) {
+      if (!this.tasks.has(id) && !this.stopped) await this.createTask(sub, partition);
+    }
   }
 
   private async closeTask(id: string, task: StreamTask): Promise<void> {
@@ -304,8 +329,39 @@ export class JobRunner {
     this.options.metrics.gauge('assignedPartitions', { job: this.job }).set(this.tasks.size);
   }
 
-  /** Flush sinks and changelogs → persist state with offsets → commit group offsets. */
+  /**
+   * Commits; if flushing outputs fails, the tasks are closed without committing and the
+   * partitions rewound to the last commit, so nothing since then is lost or counted twice (the
+   * stores reopen at their last complete commit). Repeated failures stop the job.
+   */
   private async commitAll(): Promise<void> {
+    try {
+      await this.commitOnce();
+      this.failedCommits = 0;
+    } catch (err) {
+      this.failedCommits++;
+      this.options.logger.error(
+        `job ${this.job}: commit failed (${this.failedCommits} in a row), rewinding to the last commit: ${errorMessage(err)}`,
+      );
+      await this.rewindToLastCommit();
+      if (this.failedCommits >= MAX_FAILED_COMMITS) throw err;
+    }
+  }
+
+  private async rewindToLastCommit(): Promise<void> {
+    for (const [id, task] of [...this.tasks]) {
+      await task.close().catch(() => undefined);
+      await task.state.close().catch(() => undefined);
+      this.tasks.delete(id);
+      for (const [topic, offset] of this.committedPositions.get(id) ?? []) {
+        this.source?.seek(topic, task.id.partition, offset);
+      }
+    }
+    this.options.metrics.gauge('assignedPartitions', { job: this.job }).set(this.tasks.size);
+  }
+
+  /** Flush sinks and changelogs → persist state with offsets → commit group offsets. */
+  private async commitOnce(): Promise<void> {
     if (!this.sink || !this.source) return;
     const started = performance.now();
     for (const task of this.tasks.values()) {
@@ -326,6 +382,7 @@ export class JobRunner {
         offsets.push({ topic, partition: task.id.partition, offset });
     }
     await this.source.commit(offsets);
+    for (const [id, task] of this.tasks) this.committedPositions.set(id, new Map(task.positions));
     this.lastCommitMs = this.options.clock.nowMs();
     for (const [topic, count] of this.sink.sentByTopic) {
       this.options.metrics.counter('recordsOut', { job: this.job, topic }).value = count;
@@ -344,15 +401,21 @@ export async function ensureJobTopics(admin: KafkaAdmin, topology: Topology): Pr
   const counts = await admin.partitionCounts(sourceTopics);
   const missing = sourceTopics.filter((t) => !counts.has(t));
   const defaultPartitions = counts.get(sourceTopics[0] ?? '') ?? 4;
+  // Dead letters carry the original bytes (up to maxRecordBytes) plus headers; outputs derive
+  // from such records. Topics we create accept batches well above that.
+  const maxMessageBytes = String(
+    Math.max(8 * 1024 * 1024, topology.maxRecordBytes * 2 + 1024 * 1024),
+  );
+  const big = { 'max.message.bytes': maxMessageBytes };
   const requests: TopicRequest[] = missing.map((name) => ({ name, partitions: defaultPartitions }));
-  requests.push({ name: topology.deadLetterTopic, partitions: defaultPartitions });
+  requests.push({ name: topology.deadLetterTopic, partitions: defaultPartitions, config: big });
   for (const sub of topology.subtopologies) {
     for (const node of sub.nodes) {
       for (const t of node.outputTopics) {
         requests.push({
           name: t.name,
           partitions: t.partitions ?? defaultPartitions,
-          ...(t.config ? { config: t.config } : {}),
+          config: { ...big, ...t.config },
         });
       }
       for (const store of node.stores) {
@@ -360,6 +423,7 @@ export async function ensureJobTopics(admin: KafkaAdmin, topology: Topology): Pr
           name: changelogTopic(topology.job, store.name),
           partitions: defaultPartitions,
           config: {
+            ...big,
             'cleanup.policy': 'compact',
             'min.compaction.lag.ms': '0',
             'segment.ms': '600000',

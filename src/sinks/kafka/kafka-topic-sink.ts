@@ -10,6 +10,11 @@ export interface KafkaTopicSinkOptions {
   clientId: string;
   /** Send when this many records are queued, without waiting for flush(). */
   batchRecords?: number;
+  /**
+   * Send when this many bytes are queued. Kafka checks `max.message.bytes` against a whole
+   * partition's record batch, so bounded requests keep every batch well under it.
+   */
+  batchBytes?: number;
   /** Idempotent producer (acks=all, no duplicates from retries). */
   idempotent?: boolean;
 }
@@ -20,12 +25,15 @@ export class KafkaTopicSink implements RecordSink {
   private inFlight: Array<Promise<unknown>> = [];
   private failure: unknown;
   private readonly batchRecords: number;
+  private readonly batchBytes: number;
+  private queuedBytes = 0;
   /** Records acknowledged per topic (for metrics). */
   readonly sentByTopic = new Map<string, number>();
 
   private constructor(producer: Producer, options: KafkaTopicSinkOptions) {
     this.producer = producer;
     this.batchRecords = options.batchRecords ?? 5000;
+    this.batchBytes = options.batchBytes ?? 512 * 1024;
   }
 
   static async connect(options: KafkaTopicSinkOptions): Promise<KafkaTopicSink> {
@@ -57,7 +65,9 @@ export class KafkaTopicSink implements RecordSink {
 
   send(record: OutputRecord): void {
     this.queue.push(record);
-    if (this.queue.length >= this.batchRecords) this.sendQueued();
+    this.queuedBytes += byteLength(record.key) + byteLength(record.value) + 64;
+    if (this.queue.length >= this.batchRecords || this.queuedBytes >= this.batchBytes)
+      this.sendQueued();
   }
 
   drain(): void {
@@ -103,6 +113,7 @@ export class KafkaTopicSink implements RecordSink {
       messages.push(message);
     }
     this.queue = [];
+    this.queuedBytes = 0;
     const topicMessages = [...byTopic].map(([topic, messages]) => ({ topic, messages }));
     const p = this.producer
       .sendBatch({ topicMessages, acks: -1, compression: CompressionTypes.None })
@@ -116,4 +127,9 @@ export class KafkaTopicSink implements RecordSink {
       });
     this.inFlight.push(p);
   }
+}
+
+function byteLength(v: string | Buffer | null): number {
+  if (v === null) return 0;
+  return typeof v === 'string' ? v.length * 2 : v.length;
 }

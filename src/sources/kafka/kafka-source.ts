@@ -45,7 +45,11 @@ export interface KafkaSourceOptions {
   topics: readonly string[];
   fromBeginning: boolean;
   member: MemberInfo;
-  /** Largest fetch per partition; bigger batches amortise per-batch work. */
+  /**
+   * Largest fetch per partition. Bigger batches amortise per-batch work, but a batch is processed
+   * before the next partition's, so it also bounds how far event time runs ahead between
+   * partitions feeding the same repartition topic (which grace periods must absorb).
+   */
   maxBytesPerPartition?: number;
   sessionTimeoutMs?: number;
 }
@@ -68,8 +72,8 @@ export class KafkaSource {
     const consumer = kafka.consumer({
       groupId: options.groupId,
       partitionAssigners: [partitionAlignedAssigner(options.member)],
-      maxBytesPerPartition: options.maxBytesPerPartition ?? 4 * 1024 * 1024,
-      maxBytes: 32 * 1024 * 1024,
+      maxBytesPerPartition: options.maxBytesPerPartition ?? 1024 * 1024,
+      maxBytes: 16 * 1024 * 1024,
       maxWaitTimeInMs: 100,
       sessionTimeout: options.sessionTimeoutMs ?? 30_000,
       heartbeatInterval: 3_000,
@@ -149,6 +153,11 @@ export class KafkaSource {
     } catch {
       return false;
     }
+  }
+
+  /** Continue a partition from `offset` (e.g. back to the last commit after a failed flush). */
+  seek(topic: string, partition: number, offset: string): void {
+    this.consumer.seek({ topic, partition, offset });
   }
 
   pause(topic: string, partitions: number[]): void {
