@@ -217,7 +217,8 @@ export class JobRunner {
     if (subId === undefined) return;
     const id = `${subId}:${batch.partition}`;
     const task =
-      this.tasks.get(id) ?? (await this.createTask(subId, batch.partition, control.heartbeat));
+      this.tasks.get(id) ??
+      (await this.createTask(subId, batch.partition, () => control.heartbeat()));
     let records = batch.records;
     const position = task.positions.get(batch.topic);
     const first = records[0];
