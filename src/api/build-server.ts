@@ -1,7 +1,7 @@
 // The query API (fastify): builds the app from a read-only backend without listening, so tests
 // use app.inject() and `sluice run` listens. Every route has a JSON Schema; OpenAPI at /docs.
 
-import Fastify, { type FastifyInstance } from 'fastify';
+import Fastify, { type FastifyInstance, type FastifyReply } from 'fastify';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import type { QueryBackend } from '../core/query.js';
@@ -10,6 +10,7 @@ import { healthRoutes } from './routes/health-routes.js';
 import { jobRoutes } from './routes/job-routes.js';
 import { storeRoutes } from './routes/store-routes.js';
 import { errorHandler } from './plugins/error-handler.js';
+import { finiteNumbers } from './plugins/finite-numbers.js';
 
 export interface ServerDeps {
   readonly backend: QueryBackend;
@@ -22,12 +23,21 @@ export interface ServerDeps {
 export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
   const app = Fastify({
     logger: deps.logger ?? false,
-    // Long keys are allowed but bounded: a 400 beats an unbounded lookup.
+    // Long keys are allowed but bounded: a 4xx beats an unbounded lookup (a segment over this
+    // is refused by the router with 414; the routes' schemas set tighter limits).
     routerOptions: { maxParamLength: 1024 },
     bodyLimit: 1024 * 1024,
     ajv: { customOptions: { coerceTypes: true, removeAdditional: false, allErrors: false } },
+    // URLs the router rejects (bad %-escapes, a segment over maxParamLength) get our error body.
+    frameworkErrors: (error, _request, reply: FastifyReply) => {
+      const status = error.statusCode === 414 ? 414 : 400;
+      const message =
+        status === 414 ? 'a URL segment is longer than 1024 characters' : 'the URL is malformed';
+      void reply.status(status).send({ error: 'bad_request', message });
+    },
   });
   errorHandler(app, deps.metrics);
+  finiteNumbers(app);
   await app.register(swagger, {
     openapi: {
       info: {

@@ -1,6 +1,6 @@
 // A broker-free driver that runs a whole job deterministically, like Kafka Streams'
 // TopologyTestDriver: pipe input records with explicit timestamps, read sink and DLQ outputs,
-// inspect stores, commit, and "crash" tasks at commit boundaries to test restore.
+// inspect stores, commit, and crash or restart tasks to test restore and redelivery.
 
 import { JsonCodec } from '../codecs/json-codec.js';
 import { ManualClock } from '../core/clock.js';
@@ -57,6 +57,10 @@ export class TestDriver {
   private readonly stateFactory: TaskStateFactory;
   private readonly tasks = new Map<string, StreamTask>();
   private readonly nextOffset = new Map<string, bigint>();
+  /** Every record delivered to a task, per `topic:partition`, in offset order (the "broker log"). */
+  private readonly log = new Map<string, RawRecord[]>();
+  /** Committed next offset per `topic:partition`, as of the last `commit()`. */
+  private readonly committed = new Map<string, string>();
   /** How many sink records have been routed to repartition consumers already. */
   private routed = 0;
 
@@ -111,18 +115,58 @@ export class TestDriver {
       await task.beforeCommit();
       task.state.prepareCommit(task.positions);
     }
-    for (const task of this.tasks.values()) await task.state.completeCommit();
+    for (const task of this.tasks.values()) {
+      await task.state.completeCommit();
+      for (const [topic, offset] of task.positions) {
+        this.committed.set(`${topic}:${task.id.partition}`, offset);
+      }
+    }
   }
 
   /**
    * Simulates a crash: tasks are dropped without committing. Input after the last commit must
-   * be piped again (as Kafka would redeliver it); outputs already captured stay captured.
+   * be piped again (as Kafka would redeliver it), or call `restart()` to have it redelivered;
+   * outputs already captured stay captured.
    */
   async crash(): Promise<void> {
     this.tasks.clear();
   }
 
-  /** Committed input position (next offset) of a source topic partition, if any. */
+  /**
+   * Simulates a process restart, as Kafka redelivers after a crash: drops every task without
+   * committing, reopens each (restoring its committed state) and redelivers the records of its
+   * input partitions — source and repartition topics — from the offset its state resumes from
+   * (the committed one; 0 if none), one record per batch, then routes what that produces. Under
+   * at-least-once, records processed but not committed before the crash are processed again, so
+   * their outputs repeat; at a commit boundary nothing is redelivered.
+   */
+  async restart(): Promise<void> {
+    await this.crash();
+    // Sub-topologies in order, so a repartition topic's old records come before the copies
+    // that reprocessing its writer produces (they are routed after, at higher offsets).
+    for (const sub of this.topology.subtopologies) {
+      for (const raws of this.log.values()) {
+        const first = raws[0];
+        if (!first || !sub.sourceTopics.includes(first.topic)) continue;
+        const task = await this.taskFor(first.topic, first.partition);
+        const resumeOffset = BigInt(task.state.resumeOffsets.get(first.topic) ?? '0');
+        for (const raw of raws) {
+          if (BigInt(raw.offset) >= resumeOffset) await task.processBatch([raw]);
+        }
+      }
+    }
+    await this.routeRepartitions();
+  }
+
+  /**
+   * Committed input position (next offset to read) of a topic partition as of the last
+   * `commit()`, as a decimal string; undefined if no commit covered it.
+   */
+  committedOffset(topic: string, partition = 0): string | undefined {
+    return this.committed.get(`${topic}:${partition}`);
+  }
+
+  /** Closes every task (as a clean shutdown, without committing). */
   async close(): Promise<void> {
     for (const task of this.tasks.values()) {
       await task.close();
@@ -132,6 +176,16 @@ export class TestDriver {
   }
 
   private async deliver(topic: string, partition: number, raws: RawRecord[]): Promise<void> {
+    const logId = `${topic}:${partition}`;
+    let logged = this.log.get(logId);
+    if (!logged) this.log.set(logId, (logged = []));
+    logged.push(...raws);
+    const task = await this.taskFor(topic, partition);
+    await task.processBatch(raws);
+  }
+
+  /** The task reading `topic`'s `partition`, opened (and its state restored) on first use. */
+  private async taskFor(topic: string, partition: number): Promise<StreamTask> {
     const sub = this.topology.subtopologies.find((s) => s.sourceTopics.includes(topic));
     if (!sub) throw new Error(`no sub-topology of job ${this.topology.job} reads topic ${topic}`);
     const id = `${sub.id}:${partition}`;
@@ -157,7 +211,7 @@ export class TestDriver {
       await task.init();
       this.tasks.set(id, task);
     }
-    await task.processBatch(raws);
+    return task;
   }
 
   private async routeRepartitions(): Promise<void> {

@@ -93,11 +93,15 @@ const CATCH_UP_CHUNK = 5_000;
  * prefetch. The index of due windows is rebuilt from the store in `init` (after a restore), and
  * stream time is restored as the largest event time held in the store.
  */
+/** Store key holding the operator's stream time (not a record key: starts with U+0000). */
+export const STREAM_TIME_KEY = '\u0000sluice-stream-time';
+
 export class WindowOperator implements Processor, WindowUpdateTarget {
   readonly stateId: string;
   /** Effective retention in ms after a window's end (never below `minRetentionMs`). */
   readonly retentionMs: number;
   streamTimeMs = Number.NEGATIVE_INFINITY;
+  private savedStreamTimeMs = Number.NEGATIVE_INFINITY;
 
   private readonly names: string[];
   private readonly aggregators: Aggregator[];
@@ -207,6 +211,7 @@ export class WindowOperator implements Processor, WindowUpdateTarget {
 
   /** Results for a stored value of this operator's store (for the query API), in startMs order. */
   view(key: string, stored: unknown, fromMs?: number, toMs?: number): JsonObject[] {
+    if (key === STREAM_TIME_KEY) return [];
     return windowResults(key, stored, this.options.aggregations, fromMs, toMs);
   }
 
@@ -217,6 +222,12 @@ export class WindowOperator implements Processor, WindowUpdateTarget {
     this.pending.clear();
     this.streamTimeMs = Number.NEGATIVE_INFINITY;
     for await (const [key, windows] of store.entries()) {
+      if (key === STREAM_TIME_KEY) {
+        const saved = windows as unknown;
+        if (typeof saved === 'number' && saved > this.streamTimeMs) this.streamTimeMs = saved;
+        this.savedStreamTimeMs = this.streamTimeMs;
+        continue;
+      }
       if (!Array.isArray(windows)) continue;
       for (const window of windows) {
         if (window[MAX_TS] > this.streamTimeMs) this.streamTimeMs = window[MAX_TS];
@@ -305,6 +316,17 @@ export class WindowOperator implements Processor, WindowUpdateTarget {
   }
 
   onCommit(ctx: ProcessorContext): Promise<void> | void {
+    // Stream time is committed with the windows: records that never reached this node (filtered,
+    // late) and windows already deleted still count after a restart, as Kafka Streams keeps
+    // partition time with its committed offsets.
+    if (
+      this.store &&
+      Number.isFinite(this.streamTimeMs) &&
+      this.streamTimeMs !== this.savedStreamTimeMs
+    ) {
+      (this.store as KeyValueStore<unknown>).put(STREAM_TIME_KEY, this.streamTimeMs);
+      this.savedStreamTimeMs = this.streamTimeMs;
+    }
     if (this.pending.size === 0 && this.index.nextDueMs > this.streamTimeMs) return;
     return this.catchUp(ctx);
   }
