@@ -7,9 +7,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Kafka, logLevel } from 'kafkajs';
 import { ensureLocalKafka, stopLocalKafka } from '../../src/cli/local-kafka/index.js';
-import { runConsumerPerfBaseline } from './consumer-perf-baseline.js';
+import { runConsumerPerfBaseline } from '../../src/cli/bench/consumer-perf-baseline.js';
 import { devPreload } from './dev-preload.js';
-import { runKafkaStreamsBaseline } from './kafka-streams-baseline.js';
+import { runKafkaStreamsBaseline } from '../../src/cli/bench/kafka-streams-baseline.js';
 
 async function devCompare(argv: string[]): Promise<void> {
   const flags = new Map(

@@ -33,6 +33,10 @@ const COMMANDS: Record<string, Command> = {
     summary: 'Manage the local Apache Kafka broker: start | stop | status',
     load: async () => (await import('./local-kafka/kafka-command.js')).kafkaCommand,
   },
+  bench: {
+    summary: 'Benchmark a windowed job against the client, broker and Kafka Streams ceilings',
+    load: async () => (await import('./bench/bench-command.js')).benchCommand,
+  },
 };
 
 export function usage(): string {

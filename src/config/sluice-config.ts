@@ -11,6 +11,11 @@ export interface SluiceConfig {
   /** 0 = do not serve the query API. */
   readonly apiPort: number;
   readonly commitIntervalMs: number;
+  /**
+   * Consumer-group session timeout, ms: how long the group waits for a member that stopped
+   * heartbeating (e.g. a killed process) before giving its partitions to others.
+   */
+  readonly sessionTimeoutMs: number;
   /** Memory budget for state (RocksDB block cache + write buffers + write-back cache), bytes. */
   readonly stateMemoryBytes: number;
   readonly localKafkaPort: number;
@@ -40,6 +45,11 @@ export const SETTINGS = {
     env: 'SLUICE_COMMIT_INTERVAL_MS',
     help: 'How often state and offsets are committed',
     default: '1000',
+  },
+  sessionTimeoutMs: {
+    env: 'SLUICE_SESSION_TIMEOUT_MS',
+    help: 'Consumer-group session timeout: how soon a dead instance loses its partitions',
+    default: '30000',
   },
   stateMemoryBytes: {
     env: 'SLUICE_STATE_MEMORY_MB',
@@ -79,6 +89,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): SluiceConfig {
     apiHost: read('apiHost'),
     apiPort: int('apiPort', 0, 65535),
     commitIntervalMs: int('commitIntervalMs', 10, 600_000),
+    // The broker's default group.min/max.session.timeout.ms bound what it accepts.
+    sessionTimeoutMs: int('sessionTimeoutMs', 6_000, 1_800_000),
     stateMemoryBytes: int('stateMemoryBytes', 16, 65536) * 1024 * 1024,
     localKafkaPort: int('localKafkaPort', 1, 65535),
   };

@@ -60,4 +60,16 @@ export interface QueryBackend {
   ownerOf(store: string, key: string): Promise<KeyOwner>;
   /** Prometheus text of all metrics. */
   metricsText(): string;
+  /**
+   * The stored value of `key` in a queryable store, read on this instance from the partition
+   * that owns the key (uncommitted writes included), in the store's own value format; undefined
+   * if absent, if that partition is not open here, or if the store is unknown.
+   */
+  storeValue?(store: string, key: string): Promise<unknown>;
+  /**
+   * The value of `key` in each partition of a queryable store open on this instance, in
+   * partition order, absent ones left out: for per-task entries (totals, top-k lists) that a
+   * processor keeps under the same key in every task.
+   */
+  storeValuesByPartition?(store: string, key: string): Promise<unknown[]>;
 }

@@ -9,9 +9,11 @@ import { DeriveProcessor } from '../operators/derive-processor.js';
 import { FilterProcessor } from '../operators/filter-processor.js';
 import { KeyByProcessor } from '../operators/key-by-processor.js';
 import { TopicSinkProcessor } from '../operators/topic-sink-processor.js';
+import { DuckdbSinkNode } from '../sinks/duckdb/duckdb-sink-node.js';
 import { createAggregator } from '../windows/aggregators/create-aggregator.js';
 import { parseDurationMs } from '../windows/duration.js';
 import { fieldExtractor } from '../windows/field-extractor.js';
+import { recsHistoryNode, recsItemsNode } from '../scoring/recommendations/recs-nodes.js';
 import { toWindowDefinition } from '../windows/window-definition.js';
 import {
   WindowOperator,
@@ -19,6 +21,7 @@ import {
   type WindowOperatorOptions,
 } from '../windows/window-operator.js';
 import type { NodeKind, NodeSpec, WindowNodeSpec } from './job-spec.js';
+import { fraudScoreNode } from './fraud-score-node.js';
 
 /** What a node factory knows besides its own spec. */
 export interface NodeContext {
@@ -144,6 +147,16 @@ export const NODE_REGISTRY: NodeRegistry = {
     };
   },
   window: (spec) => windowNode(spec),
+  'recs-history': (spec) => recsHistoryNode(spec),
+  'recs-items': (spec) => recsItemsNode(spec),
+  'fraud-score': (spec) => fraudScoreNode(spec),
+  // Bound to the process's DuckDB file when the service starts (bindDuckdbSinks).
+  'to-duckdb': (spec) =>
+    new DuckdbSinkNode(spec.name, {
+      table: spec.table,
+      ...(spec.columns === undefined ? {} : { columns: spec.columns }),
+      ...(spec.latestBy === undefined ? {} : { latestBy: spec.latestBy }),
+    }),
   'to-topic': (spec) => ({
     name: spec.name,
     kind: spec.kind,

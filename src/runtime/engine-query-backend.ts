@@ -140,6 +140,30 @@ export class EngineQueryBackend implements QueryBackend {
     };
   }
 
+  async storeValue(store: string, key: string): Promise<unknown> {
+    const entry = this.storeEntries.get(store);
+    if (!entry) return undefined;
+    const job = entry.topology.job;
+    const count = this.options.engine.runner(job)?.sourcePartitions(entry.subtopology);
+    if (count === undefined) return undefined;
+    const partition = partitionForKey(key, count);
+    return this.options.stores.readOnlyStore<unknown>(job, store, partition)?.get(key);
+  }
+
+  async storeValuesByPartition(store: string, key: string): Promise<unknown[]> {
+    const entry = this.storeEntries.get(store);
+    if (!entry) return [];
+    const job = entry.topology.job;
+    const { stores } = this.options;
+    const values = await Promise.all(
+      stores.partitions(job, store).map((p) => {
+        const view = stores.readOnlyStore<unknown>(job, store, p);
+        return view ? view.get(key) : Promise.resolve(undefined);
+      }),
+    );
+    return values.filter((v) => v !== undefined);
+  }
+
   async ownerOf(store: string, key: string): Promise<KeyOwner> {
     const entry = this.storeEntries.get(store);
     if (!entry) return { kind: 'unavailable', reason: `unknown store "${store}"` };

@@ -15,6 +15,8 @@ export interface EngineOptions {
   readonly brokers: readonly string[];
   readonly stateFactory: TaskStateFactory;
   readonly commitIntervalMs?: number;
+  /** Consumer-group session timeout, ms (default: the source's, 30 s). */
+  readonly sessionTimeoutMs?: number;
   readonly metrics?: MetricsRegistry;
   readonly clock?: Clock;
   readonly logger?: Logger;
@@ -46,6 +48,9 @@ export class Engine {
           logger: options.logger ?? consoleLogger,
           stateFactory: options.stateFactory,
           commitIntervalMs: options.commitIntervalMs ?? 1000,
+          ...(options.sessionTimeoutMs === undefined
+            ? {}
+            : { sessionTimeoutMs: options.sessionTimeoutMs }),
           apiAddress: options.apiAddress ?? '',
           instanceId: this.instanceId,
         }),

@@ -26,6 +26,8 @@ export interface JobRunnerOptions {
   readonly stateFactory: TaskStateFactory;
   /** How often state and offsets are committed. */
   readonly commitIntervalMs: number;
+  /** Consumer-group session timeout, ms (default: the source's). */
+  readonly sessionTimeoutMs?: number;
   /** This instance's query-API address, advertised to the group ('' if none). */
   readonly apiAddress: string;
   readonly instanceId: string;
@@ -98,6 +100,9 @@ export class JobRunner {
       topics: topology.subtopologies.flatMap((s) => s.sourceTopics),
       fromBeginning: topology.startFrom === 'earliest',
       member: { api: this.options.apiAddress },
+      ...(this.options.sessionTimeoutMs === undefined
+        ? {}
+        : { sessionTimeoutMs: this.options.sessionTimeoutMs }),
     });
     this.lastCommitMs = this.options.clock.nowMs();
     // Commit on time even when no batch arrives, so outputs and offsets never wait for traffic.
@@ -319,7 +324,18 @@ export class JobRunner {
     }
     // Open new tasks now, not at their first record: state is restored and queryable at once.
     for (const [id, { sub, partition }] of keep) {
-      if (!this.tasks.has(id) && !this.stopped) await this.createTask(sub, partition);
+      if (this.tasks.has(id) || this.stopped) continue;
+      try {
+        await this.createTask(sub, partition);
+      } catch (err) {
+        // E.g. "not the leader" on a changelog topic created a moment ago. Not fatal: the task
+        // opens at its partition's first batch instead (as before eager opening). Thrown on, this
+        // marked the whole job failed for good although it went on processing.
+        this.restoring.delete(id);
+        this.options.logger.warn(
+          `job ${this.job}: task ${id} did not open (${errorMessage(err)}); retrying at its first batch`,
+        );
+      }
     }
   }
 

@@ -23,6 +23,8 @@ export class KafkaTopicSink implements RecordSink {
   private readonly producer: Producer;
   private queue: OutputRecord[] = [];
   private inFlight: Array<Promise<unknown>> = [];
+  /** The last batch handed to the producer: the next one starts after it (see sendQueued). */
+  private tail: Promise<unknown> = Promise.resolve();
   private failure: unknown;
   private readonly batchRecords: number;
   private readonly batchBytes: number;
@@ -115,8 +117,13 @@ export class KafkaTopicSink implements RecordSink {
     this.queue = [];
     this.queuedBytes = 0;
     const topicMessages = [...byTopic].map(([topic, messages]) => ({ topic, messages }));
-    const p = this.producer
-      .sendBatch({ topicMessages, acks: -1, compression: CompressionTypes.None })
+    // One batch at a time: kafkajs encodes concurrent sendBatch calls asynchronously and can put
+    // a later one on the wire first, reordering records of one key (seen on the local broker:
+    // window updates landing after newer ones, changelog values after their commit's marker).
+    const p = this.tail
+      .then(() =>
+        this.producer.sendBatch({ topicMessages, acks: -1, compression: CompressionTypes.None }),
+      )
       .then(() => {
         for (const { topic, messages } of topicMessages) {
           this.sentByTopic.set(topic, (this.sentByTopic.get(topic) ?? 0) + messages.length);
@@ -125,6 +132,7 @@ export class KafkaTopicSink implements RecordSink {
       .catch((err: unknown) => {
         this.failure ??= err;
       });
+    this.tail = p;
     this.inFlight.push(p);
   }
 }

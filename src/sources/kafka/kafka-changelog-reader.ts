@@ -93,6 +93,9 @@ export class KafkaChangelogReader implements ChangelogReader {
           if (next > position) position = next;
           if (out.length > 0) queue.push(out);
           if (position >= to) done = true;
+          // Without this kafkajs fetches from the last resolved offset again: a partition larger
+          // than one fetch (maxBytesPerPartition) was re-read forever, in duplicates.
+          payload.resolveOffset(batch.lastOffset());
           notify();
           // Backpressure: let the restore apply what it has before fetching more.
           while (queue.length > 4 && !done) {

@@ -51,6 +51,7 @@ export interface KafkaSourceOptions {
    * partitions feeding the same repartition topic (which grace periods must absorb).
    */
   maxBytesPerPartition?: number;
+  /** How long the group waits for a silent member before rebalancing without it. Default 30 s. */
   sessionTimeoutMs?: number;
 }
 
@@ -76,7 +77,8 @@ export class KafkaSource {
       maxBytes: 16 * 1024 * 1024,
       maxWaitTimeInMs: 100,
       sessionTimeout: options.sessionTimeoutMs ?? 30_000,
-      heartbeatInterval: 3_000,
+      // At most a third of the session timeout, so one lost heartbeat never expires a member.
+      heartbeatInterval: Math.min(3_000, Math.floor((options.sessionTimeoutMs ?? 30_000) / 3)),
       rebalanceTimeout: 60_000,
     });
     try {

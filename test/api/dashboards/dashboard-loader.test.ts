@@ -1,6 +1,6 @@
 // Dashboard files: the shipped ones load; every kind of mistake is reported with file:line:col,
 // the path inside the file and a message that says what to write instead.
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -196,6 +196,16 @@ panels:
     } finally {
       await rm(dir, { recursive: true, force: true });
     }
+  });
+
+  it("accepts the README's example dashboard", async () => {
+    const readme = await readFile('README.md', 'utf8');
+    const section = readme.slice(readme.indexOf('## Dashboards'));
+    const example = /```yaml\n([\s\S]*?)```/.exec(section)?.[1];
+    expect(example).toBeDefined();
+    const { spec, problems: found } = parseDashboardText(example!, 'dashboards/overview.yaml');
+    expect(found.map(formatDashboardProblem)).toEqual([]);
+    expect(spec!.panels.map((p) => p.source)).toEqual(['metric', 'metric', 'sql']);
   });
 
   it('parses durations', () => {

@@ -102,7 +102,11 @@ describe('POST /sql', () => {
       query: async () => ({ ok: false, reason: 'busy', message: '2 statements are running' }),
       namedQueries: () => [],
     });
-    const response = await busy.inject({ method: 'POST', url: '/sql', payload: { sql: 'SELECT 1' } });
+    const response = await busy.inject({
+      method: 'POST',
+      url: '/sql',
+      payload: { sql: 'SELECT 1' },
+    });
     expect(response.statusCode).toBe(429);
     expect(response.headers['retry-after']).toBe('1');
     expect(response.json()).toEqual({ error: 'busy', message: '2 statements are running' });
@@ -115,9 +119,19 @@ describe('POST /sql', () => {
     [`SELECT * FROM read_csv_auto('SECRET')`, 400, 'invalid_sql', /Permission Error/],
     ["SELECT * FROM read_text('/etc/hostname')", 400, 'invalid_sql', /Permission Error/],
     ["SELECT * FROM glob('/*')", 400, 'invalid_sql', /Permission Error/],
-    ["SELECT * FROM read_parquet('https://example.com/x.parquet')", 400, 'invalid_sql', /Permission Error/],
+    [
+      "SELECT * FROM read_parquet('https://example.com/x.parquet')",
+      400,
+      'invalid_sql',
+      /Permission Error/,
+    ],
     ["COPY activity_minutely TO '/tmp/sluice-exfil.csv'", 403, 'refused', /COPY statement refused/],
-    ["COPY (SELECT 1) TO '/tmp/sluice-exfil.parquet' (FORMAT parquet)", 403, 'refused', /COPY statement refused/],
+    [
+      "COPY (SELECT 1) TO '/tmp/sluice-exfil.parquet' (FORMAT parquet)",
+      403,
+      'refused',
+      /COPY statement refused/,
+    ],
     ["EXPORT DATABASE '/tmp/sluice-export'", 403, 'refused', /EXPORT statement refused/],
     ["ATTACH '/tmp/sluice-other.duckdb' AS other", 403, 'refused', /ATTACH statement refused/],
     ['DETACH sluice', 403, 'refused', /DETACH statement refused/],
@@ -133,7 +147,12 @@ describe('POST /sql', () => {
     ['CREATE TABLE x AS SELECT 1 AS a', 403, 'refused', /CREATE statement refused/],
     ['CREATE MACRO m() AS 1', 403, 'refused', /CREATE statement refused/],
     ["CREATE SECRET (TYPE s3, KEY_ID 'k', SECRET 's')", 403, 'refused', /CREATE statement refused/],
-    ["INSERT INTO activity_minutely (key) VALUES ('x')", 403, 'refused', /INSERT statement refused/],
+    [
+      "INSERT INTO activity_minutely (key) VALUES ('x')",
+      403,
+      'refused',
+      /INSERT statement refused/,
+    ],
     ['UPDATE activity_minutely SET events = 0', 403, 'refused', /UPDATE statement refused/],
     ['DELETE FROM activity_minutely', 403, 'refused', /DELETE statement refused/],
     ['DROP TABLE activity_minutely', 403, 'refused', /DROP statement refused/],
@@ -143,19 +162,39 @@ describe('POST /sql', () => {
     ['BEGIN TRANSACTION', 403, 'refused', /BEGIN statement refused/],
     ['CHECKPOINT', 403, 'refused', /CHECKPOINT statement refused/],
     ['VACUUM', 403, 'refused', /VACUUM statement refused/],
-    ["CALL pragma_version()", 403, 'refused', /CALL statement refused/],
+    ['CALL pragma_version()', 403, 'refused', /CALL statement refused/],
     ['EXPLAIN ANALYZE SELECT 1', 403, 'refused', /EXPLAIN statement refused/],
-    ["SELECT * FROM query('DROP TABLE activity_minutely')", 403, 'refused', /function not allowed: query/],
+    [
+      "SELECT * FROM query('DROP TABLE activity_minutely')",
+      403,
+      'refused',
+      /function not allowed: query/,
+    ],
     ["SELECT * FROM query('SELECT 1')", 403, 'refused', /function not allowed: query/],
     ['SELECT * FROM enable_logging()', 403, 'refused', /function not allowed: enable_logging/],
     ['SELECT * FROM force_checkpoint()', 403, 'refused', /function not allowed: force_checkpoint/],
     ["SELECT nextval('seq')", 400, 'invalid_sql', /Sequence with name seq does not exist/],
     ["SELECT length(repeat('x', 4000000000))", 403, 'refused', /function not allowed: repeat/],
-    ["SELECT len(range(0, 1000000000))", 403, 'refused', /function not allowed: range/],
+    ['SELECT len(range(0, 1000000000))', 403, 'refused', /function not allowed: range/],
     ['SELECT count(*) FROM range(1e9) a, range(1e9) b', 400, 'invalid_sql', /No function matches/],
-    ['SELECT count(*) FROM range(1000000000) a, range(1000000000) b', 400, 'timeout', /interrupted after the 1000 ms/],
-    ['WITH RECURSIVE r(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM r) SELECT count(*) FROM r', 400, 'timeout', /interrupted/],
-    ['SELECT list(range) FROM range(1000000000)', 400, 'invalid_sql|timeout', /Out of Memory Error|interrupted/],
+    [
+      'SELECT count(*) FROM range(1000000000) a, range(1000000000) b',
+      400,
+      'timeout',
+      /interrupted after the 1000 ms/,
+    ],
+    [
+      'WITH RECURSIVE r(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM r) SELECT count(*) FROM r',
+      400,
+      'timeout',
+      /interrupted/,
+    ],
+    [
+      'SELECT list(range) FROM range(1000000000)',
+      400,
+      'invalid_sql|timeout',
+      /Out of Memory Error|interrupted/,
+    ],
     ['SELECT * FROM range(100000000) ORDER BY random()', 400, 'timeout', /interrupted/],
   ];
 
@@ -167,7 +206,11 @@ describe('POST /sql', () => {
       const { status: got, body } = await post(sql);
       const ms = Math.round(performance.now() - started);
       const text = got === 200 ? `rows: ${JSON.stringify(body.rows)}` : String(body.message);
-      outcomes.push({ sql, status: got, message: `${text.split('\n')[0]!.slice(0, 110)} (${ms} ms)` });
+      outcomes.push({
+        sql,
+        status: got,
+        message: `${text.split('\n')[0]!.slice(0, 110)} (${ms} ms)`,
+      });
       expect(got).toBe(status);
       if (status !== 200) {
         expect(String(body.error)).toMatch(new RegExp(`^(${error})$`));
@@ -202,10 +245,10 @@ describe('GET /sql/queries', () => {
   it('lists the named queries and runs one by name', async () => {
     const list = await app.inject({ method: 'GET', url: '/sql/queries' });
     expect(list.statusCode).toBe(200);
-    expect(list.json().map((q: { name: string }) => q.name)).toContain('tables');
+    expect(list.json<Array<{ name: string }>>().map((q) => q.name)).toContain('tables');
     const run = await app.inject({ method: 'GET', url: '/sql/queries/tables' });
     expect(run.statusCode).toBe(200);
-    expect(run.json().rows.map((r: unknown[]) => r[0])).toEqual([
+    expect(run.json<{ rows: unknown[][] }>().rows.map((r) => r[0])).toEqual([
       'activity_minutely',
       'activity_minutely_latest',
     ]);

@@ -1,6 +1,6 @@
 // Parsing of kafka-consumer-perf-test's summary, as Kafka 4.3.1 prints it.
 import { describe, expect, it } from 'vitest';
-import { parseConsumerPerfOutput } from '../../../bench/baselines/consumer-perf-baseline.js';
+import { parseConsumerPerfOutput } from '../../../src/cli/bench/consumer-perf-baseline.js';
 
 const HEADER =
   'start.time, end.time, data.consumed.in.MB, MB.sec, data.consumed.in.nMsg, nMsg.sec, ' +

@@ -3,7 +3,7 @@
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { Kafka, logLevel } from 'kafkajs';
-import { localKafkaClassPath } from '../../src/cli/local-kafka/index.js';
+import { localKafkaClassPath } from '../local-kafka/index.js';
 
 export interface ConsumerPerfBaselineOptions {
   brokers: string[];

@@ -1,13 +1,13 @@
-// Runs the Kafka Streams (Java) baseline of `npm run bench`: builds bench/kafka-streams once
-// (rebuilt when its sources change), drains the input topic through the same windowed count +
-// sum job Sluice runs, and returns the JVM's throughput, CPU and peak RSS figures.
+// Runs the Kafka Streams (Java) baseline of `npm run bench`: builds bench/kafka-streams (in the
+// package root) once, rebuilt when its sources change, drains the input topic through the same
+// windowed count + sum job Sluice runs, and returns the JVM's throughput, CPU and peak RSS figures.
 import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { readdir, readFile, writeFile } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { localKafkaClassPath } from '../../src/cli/local-kafka/index.js';
+import { join } from 'node:path';
+import { localKafkaClassPath } from '../local-kafka/index.js';
+import { sluiceRootDir } from '../local-kafka/local-kafka-layout.js';
 
 export interface KafkaStreamsBaselineOptions {
   brokers: string[];
@@ -69,7 +69,8 @@ export interface KafkaStreamsBaselineResult {
   cleanupError?: string;
 }
 
-const PROJECT_DIR = join(dirname(fileURLToPath(import.meta.url)), '..', 'kafka-streams');
+/** The Maven project; found from the package root, so it works from src/ (tsx) and dist/. */
+const PROJECT_DIR = join(sluiceRootDir(), 'bench', 'kafka-streams');
 const MAIN_CLASS = 'sluice.bench.WindowedCountSum';
 const STAMP_FILE = join(PROJECT_DIR, 'target', 'build-stamp.txt');
 const CLASSPATH_FILE = join(PROJECT_DIR, 'target', 'classpath.txt');

@@ -1,0 +1,101 @@
+import { describe, expect, it } from 'vitest';
+import {
+  HEADLINE_FIGURES,
+  buildResults,
+  formatGoals,
+  formatTable,
+  withRatios,
+} from '../../../src/cli/bench/bench-report.js';
+
+const machine = {
+  cores: 2,
+  cpu_model: 'test cpu',
+  total_mem_mb: 8000,
+  platform: 'linux-x64',
+  node: 'v20',
+  load_avg_before: [0.5, 0.4, 0.3],
+  load_avg_after: [1.5, 0.6, 0.4],
+};
+
+describe('bench report', () => {
+  it('derives the ratios and keeps every headline key (null when unknown)', () => {
+    const f = withRatios({
+      client_ceiling_eps: 200_000,
+      broker_ceiling_eps: 400_000,
+      job_eps: 120_000,
+    });
+    expect(f.ratio).toBeCloseTo(0.6);
+    expect(f.ratio_vs_broker_ceiling).toBeCloseTo(0.3);
+    expect(f.ratio_vs_kafka_streams).toBeNull();
+    for (const key of HEADLINE_FIGURES) expect(f).toHaveProperty(key);
+    expect(withRatios({ job_eps: 1, client_ceiling_eps: 0 }).ratio).toBeNull();
+  });
+
+  it('builds the results JSON with numeric headline keys, machine and time', () => {
+    const results = buildResults({
+      figures: {
+        client_ceiling_eps: 200_000.4,
+        job_eps: 123_456.7,
+        kafka_streams_eps: 100_000,
+        e2e_p99_ms: 12.3456,
+        cpu_s: Number.NaN,
+        job_extra: 1,
+      },
+      events: 2_000_000,
+      topic: 'sluice-bench-input',
+      machine,
+      timestampMs: Date.UTC(2026, 0, 2, 3, 4, 5),
+      errors: { 'broker-ceiling': 'java missing' },
+      skipped: {},
+      settings: { emit: 'final' },
+    });
+    expect(results).toMatchObject({
+      client_ceiling_eps: 200_000,
+      job_eps: 123_457,
+      ratio: 0.6173,
+      ratio_vs_kafka_streams: 1.235,
+      broker_ceiling_eps: null,
+      e2e_p99_ms: 12.35,
+      cpu_s: null,
+      job_extra: 1,
+      events: 2_000_000,
+      timestamp: '2026-01-02T03:04:05.000Z',
+      machine: { cores: 2 },
+      errors: { 'broker-ceiling': 'java missing' },
+    });
+    expect(JSON.parse(JSON.stringify(results))).toEqual(results);
+  });
+
+  it('prints a table with the ratio of each throughput to both ceilings', () => {
+    const table = formatTable(
+      [
+        { label: 'client', eventsPerSec: 200_000, cpuSeconds: 3.21 },
+        { label: 'job', eventsPerSec: 100_000, peakRssMb: 321.4, detail: 'emit final' },
+        { label: 'latency', detail: 'p99 9 ms' },
+      ],
+      { client_ceiling_eps: 200_000, broker_ceiling_eps: 400_000 },
+    );
+    const lines = table.split('\n');
+    expect(lines[0]).toMatch(
+      /^measure\s+events\/s\s+÷client\s+÷broker\s+CPU s\s+peak RSS MiB\s+detail$/,
+    );
+    expect(lines[2]).toMatch(/^client\s+200,000\s+1\.00\s+0\.50\s+3\.2$/);
+    expect(lines[3]).toMatch(/^job\s+100,000\s+0\.50\s+0\.25\s+321\s+emit final$/);
+    expect(lines[4]).toMatch(/^latency\s+p99 9 ms$/);
+  });
+
+  it('checks the goals', () => {
+    const goals = formatGoals({
+      client_ceiling_eps: 100,
+      job_eps: 60,
+      broker_ceiling_eps: 200,
+      e2e_p99_ms: 80,
+    });
+    expect(goals).toMatch(/job \/ kafkajs client ceiling\s+0\.60\s+\(goal >= 0\.5\)\s+met/);
+    expect(goals).toMatch(
+      /job \/ broker ceiling \(perf-test\)\s+0\.30\s+\(goal >= 0\.5\)\s+NOT met/,
+    );
+    expect(goals).toMatch(/job \/ Kafka Streams\s+n\/a .* not measured/);
+    expect(goals).toMatch(/latency p99, ms\s+80\.0\s+\(goal <= 50\)\s+NOT met/);
+  });
+});
