@@ -239,6 +239,10 @@ export class JobRunner {
     const started = performance.now();
     await task.processBatch(records);
     this.sink!.drain();
+    const next = BigInt(records[records.length - 1]!.offset) + 1n;
+    this.options.metrics
+      .gauge('consumerLag', { job: this.job, topic: batch.topic, partition: String(batch.partition) })
+      .set(Math.max(0, Number(BigInt(batch.highWatermark) - next)));
     this.options.metrics
       .histogram('batchDuration', { job: this.job })
       .observe((performance.now() - started) / 1000);
