@@ -37,6 +37,10 @@ const COMMANDS: Record<string, Command> = {
     summary: 'Benchmark a windowed job against the client, broker and Kafka Streams ceilings',
     load: async () => (await import('./bench/bench-command.js')).benchCommand,
   },
+  evaluate: {
+    summary: 'Score the shipped fraud and recommendation jobs on generated, labelled traffic',
+    load: async () => (await import('./evaluate/evaluate-command.js')).evaluateCommand,
+  },
 };
 
 export function usage(): string {

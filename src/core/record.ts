@@ -37,3 +37,13 @@ export interface StreamRecord<V = JsonObject> {
   /** The original bytes, kept so a dead letter carries exactly what arrived. */
   readonly raw: RawRecord;
 }
+
+/** Header carrying a record's event time (epoch ms, decimal) across a repartition topic. */
+export const EVENT_TIME_HEADER = 'sluice-ts';
+
+/**
+ * Header naming the input record a repartitioned record came from: `<partition>:<offset>:<seq>:<topic>`
+ * (`seq` numbers the records one input produced). A downstream task skips what it has already
+ * applied, so an upstream replay after a crash does not count twice.
+ */
+export const ORIGIN_HEADER = 'sluice-origin';

@@ -19,6 +19,12 @@ export const METRICS = {
     type: 'counter',
     labels: ['job', 'reason'],
   },
+  duplicatesSkipped: {
+    name: 'sluice_duplicates_skipped_total',
+    help: 'Repartitioned records skipped because their origin was already applied (upstream replay after a crash)',
+    type: 'counter',
+    labels: ['job'],
+  },
   lateRecords: {
     name: 'sluice_late_records_total',
     help: 'Records that arrived after their window closed',

@@ -4,14 +4,23 @@
 
 import { SluiceError } from '../core/errors.js';
 import type { Processor, ProcessorContext } from '../core/processor.js';
-import type { JsonValue, StreamRecord } from '../core/record.js';
+import {
+  EVENT_TIME_HEADER,
+  ORIGIN_HEADER,
+  type JsonValue,
+  type RecordOrigin,
+  type StreamRecord,
+} from '../core/record.js';
 import type { CompiledExpression } from '../expr/expression-compiler.js';
 import { recordFailure } from './record-failure.js';
 
-/** Header carrying the record's event time (epoch ms, decimal) across the repartition topic. */
-export const REPARTITION_TIMESTAMP_HEADER = 'sluice-ts';
+/** Header carrying the record's event time across the repartition topic (see core/record.ts). */
+export const REPARTITION_TIMESTAMP_HEADER = EVENT_TIME_HEADER;
 
 export class KeyByProcessor implements Processor {
+  private lastOrigin: RecordOrigin | undefined;
+  private seq = 0;
+
   constructor(
     private readonly key: CompiledExpression,
     /** The repartition topic this node writes to. */
@@ -26,11 +35,19 @@ export class KeyByProcessor implements Processor {
       ctx.deadLetter(record, recordFailure(err, ctx.node));
       return;
     }
+    // Number the records one input produces (derive nodes may fan out), so each is its own origin.
+    const origin = record.origin;
+    this.seq = origin === this.lastOrigin ? this.seq + 1 : 0;
+    this.lastOrigin = origin;
     ctx.send({
       topic: this.topic,
       key,
       value: JSON.stringify(record.value),
-      headers: { ...record.headers, [REPARTITION_TIMESTAMP_HEADER]: String(record.timestampMs) },
+      headers: {
+        ...record.headers,
+        [REPARTITION_TIMESTAMP_HEADER]: String(record.timestampMs),
+        [ORIGIN_HEADER]: `${origin.partition}:${origin.offset}:${this.seq}:${origin.topic}`,
+      },
       timestampMs: record.timestampMs,
     });
   }

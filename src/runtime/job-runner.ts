@@ -241,7 +241,11 @@ export class JobRunner {
     this.sink!.drain();
     const next = BigInt(records[records.length - 1]!.offset) + 1n;
     this.options.metrics
-      .gauge('consumerLag', { job: this.job, topic: batch.topic, partition: String(batch.partition) })
+      .gauge('consumerLag', {
+        job: this.job,
+        topic: batch.topic,
+        partition: String(batch.partition),
+      })
       .set(Math.max(0, Number(BigInt(batch.highWatermark) - next)));
     this.options.metrics
       .histogram('batchDuration', { job: this.job })
@@ -387,7 +391,7 @@ export class JobRunner {
     const started = performance.now();
     for (const task of this.tasks.values()) {
       await task.beforeCommit();
-      task.state.prepareCommit(task.positions);
+      task.state.prepareCommit(task.checkpointOffsets());
     }
     // Flush before persisting offsets, or a crash could keep offsets whose outputs were lost.
     await this.sink.flush();

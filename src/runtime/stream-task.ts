@@ -7,15 +7,21 @@ import { RecordValidator } from '../codecs/record-validator.js';
 import type { Clock } from '../core/clock.js';
 import { SluiceError, toSluiceError } from '../core/errors.js';
 import type { Processor, ProcessorContext, TaskId } from '../core/processor.js';
-import type { JsonObject, RawRecord, StreamRecord } from '../core/record.js';
+import {
+  EVENT_TIME_HEADER,
+  ORIGIN_HEADER,
+  type JsonObject,
+  type RawRecord,
+  type StreamRecord,
+} from '../core/record.js';
 import type { OutputRecord, RecordSink } from '../core/sink.js';
 import type { SubTopology, Topology } from '../core/topology.js';
 import type { CounterChild, MetricsRegistry } from '../metrics/metrics-registry.js';
 import { deadLetterRecord } from './dead-letter.js';
 import type { TaskState } from './task-state.js';
 
-/** Header carrying event time across a repartition topic. */
-export const EVENT_TIME_HEADER = 'sluice-ts';
+/** Checkpoint entries that hold upstream origins rather than input offsets start with this. */
+const ORIGIN_MARK_PREFIX = '@origin:';
 
 export interface StreamTaskDeps {
   readonly topology: Topology;
@@ -43,6 +49,13 @@ export class StreamTask {
   private readonly batchKeys: string[] = [];
   private readonly hasPrepare: boolean;
   private readonly validator: RecordValidator | undefined;
+  /**
+   * Per upstream partition (`topic:partition`), the last origin applied: `[offset, seq]`. Kept
+   * only for repartition inputs of tasks with state, and committed with that state.
+   */
+  private readonly originMarks = new Map<string, [bigint, number]>();
+  private readonly dedupe: boolean;
+  private readonly duplicatesSkipped: CounterChild;
 
   constructor(private readonly deps: StreamTaskDeps) {
     const { topology, subtopology, partition } = deps;
@@ -52,6 +65,16 @@ export class StreamTask {
     this.recordsIn = deps.metrics.counter('recordsIn', { job: topology.job });
     this.hasPrepare = this.processors.some((p) => p.prepareBatch !== undefined);
     // Repartitioned records were validated when they first entered the job.
+    this.dedupe = deps.subtopology.internalSource && deps.state.stores.size > 0;
+    for (const [name, value] of deps.state.resumeOffsets) {
+      if (!name.startsWith(ORIGIN_MARK_PREFIX)) continue;
+      const [offset, seq] = value.split(':');
+      this.originMarks.set(name.slice(ORIGIN_MARK_PREFIX.length), [
+        BigInt(offset ?? '0'),
+        Number(seq ?? '0'),
+      ]);
+    }
+    this.duplicatesSkipped = deps.metrics.counter('duplicatesSkipped', { job: topology.job });
     this.validator =
       topology.fieldTypes && !deps.subtopology.internalSource
         ? new RecordValidator(topology.fieldTypes)
@@ -125,6 +148,16 @@ export class StreamTask {
     }
   }
 
+  /** What a commit records: input positions plus, for repartition inputs, upstream origins. */
+  checkpointOffsets(): ReadonlyMap<string, string> {
+    if (this.originMarks.size === 0) return this.positions;
+    const out = new Map(this.positions);
+    for (const [upstream, [offset, seq]] of this.originMarks) {
+      out.set(`${ORIGIN_MARK_PREFIX}${upstream}`, `${offset}:${seq}`);
+    }
+    return out;
+  }
+
   /** Run processors' commit hooks (before the state's two-phase commit). */
   async beforeCommit(): Promise<void> {
     for (let i = 0; i < this.processors.length; i++) {
@@ -150,6 +183,10 @@ export class StreamTask {
       return undefined;
     }
     let timestampMs = raw.timestampMs;
+    if (this.dedupe && this.alreadyApplied(raw)) {
+      this.duplicatesSkipped.inc();
+      return undefined;
+    }
     const carried = raw.headers[EVENT_TIME_HEADER];
     if (this.deps.subtopology.internalSource && carried !== undefined) {
       timestampMs = Number(carried);
@@ -177,6 +214,23 @@ export class StreamTask {
       origin: raw,
       raw,
     };
+  }
+
+  /** True if this repartitioned record's origin was applied before (an upstream replay). */
+  private alreadyApplied(raw: RawRecord): boolean {
+    const header = raw.headers[ORIGIN_HEADER];
+    if (header === undefined) return false;
+    const first = header.indexOf(':');
+    const second = header.indexOf(':', first + 1);
+    const third = header.indexOf(':', second + 1);
+    if (first < 0 || second < 0 || third < 0) return false;
+    const upstream = `${header.slice(third + 1)}:${header.slice(0, first)}`;
+    const offset = BigInt(header.slice(first + 1, second));
+    const seq = Number(header.slice(second + 1, third));
+    const mark = this.originMarks.get(upstream);
+    if (mark && (offset < mark[0] || (offset === mark[0] && seq <= mark[1]))) return true;
+    this.originMarks.set(upstream, [offset, seq]);
+    return false;
   }
 
   private deadLetter(raw: RawRecord, node: string, error: SluiceError): void {

@@ -113,7 +113,7 @@ export class TestDriver {
   async commit(): Promise<void> {
     for (const task of this.tasks.values()) {
       await task.beforeCommit();
-      task.state.prepareCommit(task.positions);
+      task.state.prepareCommit(task.checkpointOffsets());
     }
     for (const task of this.tasks.values()) {
       await task.state.completeCommit();

@@ -54,8 +54,10 @@ describe('crash consistency of windowed state (child process, SIGKILL)', () => {
     );
     console.log(formatComparison('store via API', report.store));
     console.log(formatComparison('output topic, last value per window', report.output));
-    console.log(`lost = ${report.store.lost + report.output.lost}`);
-    console.log(`double-counted = ${report.store.doubleCounted + report.output.doubleCounted}`);
+    console.log(`lost = ${report.store.lost} (store), ${report.output.lost} (output topic)`);
+    console.log(
+      `double-counted = ${report.store.doubleCounted} (store), ${report.output.doubleCounted} (output topic)`,
+    );
 
     expect(report.kills).toHaveLength(KILLS);
     expect(report.inputRecords).toBe(EVENTS);

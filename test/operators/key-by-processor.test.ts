@@ -24,11 +24,30 @@ describe('KeyByProcessor', () => {
         topic: 'job-by-item-repartition',
         key: 'i-9',
         value: JSON.stringify({ item_id: 'i-9', user_id: 'u1' }),
-        headers: { trace: 'abc', [REPARTITION_TIMESTAMP_HEADER]: '1234' },
+        headers: {
+          trace: 'abc',
+          [REPARTITION_TIMESTAMP_HEADER]: '1234',
+          // partition:offset:seq:topic of the input record, for downstream de-duplication
+          'sluice-origin': '0:42:0:in',
+        },
         timestampMs: 1234,
       },
     ]);
     expect(REPARTITION_TIMESTAMP_HEADER).toBe('sluice-ts');
+  });
+
+  it('numbers the records one input produces in the origin header', () => {
+    const ctx = new RecordingContext('k');
+    const processor = new KeyByProcessor(compileExpression('item_id'), 't');
+    const record = streamRecord({ item_id: 'a' });
+    processor.process(record, ctx);
+    processor.process({ ...record, value: { item_id: 'b' } }, ctx);
+    processor.process(streamRecord({ item_id: 'c' }), ctx);
+    expect(ctx.sent.map((s) => s.headers?.['sluice-origin'])).toEqual([
+      '0:42:0:in',
+      '0:42:1:in',
+      '0:42:0:in',
+    ]);
   });
 
   it('keys by an expression, composite keys as JSON', () => {

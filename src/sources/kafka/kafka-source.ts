@@ -182,12 +182,18 @@ export class KafkaSource {
 const EMPTY_HEADERS: RecordHeaders = Object.freeze({});
 
 function decodeHeaders(headers: Record<string, unknown>): RecordHeaders {
-  const out: RecordHeaders = Object.create(null) as RecordHeaders;
-  for (const [k, v] of Object.entries(headers)) {
+  // Perf (sluice bench): kafkajs hands every record a headers object, almost always empty;
+  // `for…in` and a lazily created result allocate nothing for those (Object.entries did, twice
+  // per record).
+  let out: RecordHeaders | undefined;
+  for (const k in headers) {
+    if (!Object.prototype.hasOwnProperty.call(headers, k)) continue;
+    const v = headers[k];
     if (v === undefined) continue;
+    out ??= Object.create(null) as RecordHeaders;
     out[k] = headerText(v);
   }
-  return out;
+  return out ?? EMPTY_HEADERS;
 }
 
 function headerText(v: unknown): string {

@@ -50,7 +50,11 @@ export interface KillRecord {
   readonly uptimeMs: number;
   /** Sum of the job's input positions just before the kill (records processed, per its API). */
   readonly positionBeforeKill: number | undefined;
-  /** How the killed process' stores opened (from its log): local, catch-up, restored, empty. */
+  /**
+   * How the killed process' stores opened, from its log (a store reopened from its local
+   * checkpoint alone logs nothing): catch-up (local state plus a newer commit from the
+   * changelog), restored, empty.
+   */
   readonly openedFrom: readonly string[];
 }
 
@@ -92,25 +96,25 @@ export async function runCrashScenario(options: CrashScenarioOptions): Promise<C
   const keepLog = (proc: SluiceProcess, name: string): Promise<void> =>
     writeFile(join(options.workDir, `${name}.log`), `${proc.lines.join('\n')}\n`);
 
-  let producerError: unknown;
-  const producing = produceActivity({
+  // Resolves with the producer's failure (if any), so a failure during the kills is not unhandled.
+  const producing: Promise<Error | undefined> = produceActivity({
     brokers,
     prefix: options.prefix,
     count: options.events,
     ratePerSec: options.ratePerSec,
     seed: options.seed,
-  }).catch((err: unknown) => {
-    producerError = err;
-  });
+  }).then(
+    () => undefined,
+    (err: unknown) => (err instanceof Error ? err : new Error(String(err))),
+  );
   if (options.ratePerSec === 0) await producing;
 
   const kills: KillRecord[] = [];
   for (let round = 1; round <= options.kills; round++) {
     const proc = spawn();
     try {
-      const first = await proc.waitForLine(TASK_STARTED, { timeoutMs: 120_000 });
+      await proc.waitForLine(TASK_STARTED, { timeoutMs: 120_000 });
       const openedAtMs = Date.now();
-      void first;
       const [min, max] = options.killDelayMs;
       const delayMs = Math.round(min + random() * (max - min));
       await new Promise((r) => setTimeout(r, delayMs));
@@ -139,7 +143,7 @@ export async function runCrashScenario(options: CrashScenarioOptions): Promise<C
 
   const final = spawn();
   try {
-    await producing;
+    const producerError = await producing;
     if (producerError !== undefined) throw producerError;
     // The killed runs may have committed everything already: drain only counts once the final
     // instance owns every partition.

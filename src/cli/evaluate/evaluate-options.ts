@@ -1,0 +1,148 @@
+// Flags of `sluice evaluate` → validated options for the evaluation run. Every problem is
+// reported at once; the `--help` text lives here beside the flags it describes.
+
+import { parseArgs } from 'node:util';
+import { SluiceError } from '../../core/errors.js';
+
+export interface EvaluateOptions {
+  readonly help: boolean;
+  /** Generated events, activity and transactions together (labels not counted). */
+  readonly events: number;
+  readonly seed: number;
+  /** Share of the activity events, the last ones in stream order, held out as "the future". */
+  readonly holdoutShare: number;
+  /** Fraction of transactions that are fraudulent (the generator's --fraud-rate). */
+  readonly fraudRate: number;
+  /** Wall-clock transactions/s while the fraud job runs live (alert latency is measured then). */
+  readonly transactionRatePerSec: number;
+  /** Bootstrap servers from --brokers; undefined = KAFKA_BROKERS, else the local broker. */
+  readonly brokers: string[] | undefined;
+  /** The recommendations job file to score. */
+  readonly recsJob: string;
+  /** The fraud job file to score (the fraud part is skipped when it does not exist). */
+  readonly fraudJob: string;
+  /** Where the results JSON goes. */
+  readonly outFile: string;
+  /** Keep the topics, groups and state the run created. */
+  readonly keep: boolean;
+}
+
+export const DEFAULT_EVALUATE_EVENTS = 200_000;
+export const DEFAULT_EVALUATE_SEED = 42;
+export const DEFAULT_HOLDOUT_SHARE = 0.1;
+export const DEFAULT_FRAUD_RATE = 0.01;
+export const DEFAULT_TRANSACTION_RATE = 2_000;
+export const DEFAULT_EVALUATE_FILE = 'bench-results/evaluate.json';
+export const DEFAULT_RECS_JOB = 'jobs/recommendations.yaml';
+export const DEFAULT_FRAUD_JOB = 'jobs/fraud-signals.yaml';
+
+export const EVALUATE_HELP = `Usage: sluice evaluate [options]
+
+Scores the shipped jobs on generated traffic, on the real broker (KAFKA_BROKERS, else the local
+broker on SLUICE_KAFKA_PORT, started if needed):
+  fraud            jobs/fraud-signals.yaml on payments with labelled fraud patterns, produced
+                   live at --transaction-rate: precision, recall and alert latency per pattern
+  recommendations  jobs/recommendations.yaml on the activity before a cut; for each user, the
+                   next item they view after the cut is looked up in GET /recommendations/:user:
+                   hit-rate@10 and NDCG@10, beside a popularity baseline and an offline item-kNN
+                   computed in DuckDB on the same history
+Both jobs run in this process (unique topics and groups, a temporary state dir, the API on a free
+port). Prints a table on stdout, progress on stderr, writes the figures as JSON and deletes what
+it created.
+
+Options:
+  --events N             events to generate, activity and payments half each (default ${DEFAULT_EVALUATE_EVENTS})
+  --seed N               generator seed (default ${DEFAULT_EVALUATE_SEED})
+  --holdout F            share of the activity held out as the future (default ${DEFAULT_HOLDOUT_SHARE})
+  --fraud-rate F         fraction of payments that are fraud (default ${DEFAULT_FRAUD_RATE})
+  --transaction-rate N   payments/s while the fraud job runs (default ${DEFAULT_TRANSACTION_RATE})
+  --recs-job FILE        recommendations job to score (default ${DEFAULT_RECS_JOB})
+  --fraud-job FILE       fraud job to score (default ${DEFAULT_FRAUD_JOB}; skipped if missing)
+  --brokers LIST         host:port,... (default: KAFKA_BROKERS, else the local broker)
+  --out FILE             results JSON (default ${DEFAULT_EVALUATE_FILE})
+  --keep                 keep the topics, groups and state the run created
+  -h, --help             this text
+`;
+
+/** Parses `sluice evaluate` arguments; throws CONFIG_INVALID listing every problem. */
+export function parseEvaluateOptions(args: readonly string[]): EvaluateOptions {
+  let values: Record<string, string | boolean | undefined>;
+  try {
+    ({ values } = parseArgs({
+      args: [...args],
+      strict: true,
+      allowPositionals: false,
+      options: {
+        help: { type: 'boolean', short: 'h' },
+        events: { type: 'string' },
+        seed: { type: 'string' },
+        holdout: { type: 'string' },
+        'fraud-rate': { type: 'string' },
+        'transaction-rate': { type: 'string' },
+        brokers: { type: 'string' },
+        'recs-job': { type: 'string' },
+        'fraud-job': { type: 'string' },
+        out: { type: 'string' },
+        keep: { type: 'boolean' },
+      },
+    }));
+  } catch (err) {
+    throw new SluiceError('CONFIG_INVALID', (err as Error).message, { cause: err });
+  }
+  const problems: string[] = [];
+  const int = (name: string, fallback: number, min: number): number => {
+    const text = values[name];
+    if (typeof text !== 'string') return fallback;
+    const n = Number(text.replace(/_/g, ''));
+    if (text.trim() === '' || !Number.isSafeInteger(n) || n < min) {
+      problems.push(`--${name} ${text}: expected a whole number >= ${min}`);
+      return fallback;
+    }
+    return n;
+  };
+  /** A number in (min, max) — both bounds exclusive. */
+  const fraction = (name: string, fallback: number, min: number, max: number): number => {
+    const text = values[name];
+    if (typeof text !== 'string') return fallback;
+    const n = Number(text);
+    if (text.trim() === '' || !(n > min && n < max)) {
+      problems.push(`--${name} ${text}: expected a number above ${min} and below ${max}`);
+      return fallback;
+    }
+    return n;
+  };
+  const events = int('events', DEFAULT_EVALUATE_EVENTS, 1_000);
+  const seed = int('seed', DEFAULT_EVALUATE_SEED, Number.MIN_SAFE_INTEGER);
+  const holdoutShare = fraction('holdout', DEFAULT_HOLDOUT_SHARE, 0, 1);
+  const fraudRate = fraction('fraud-rate', DEFAULT_FRAUD_RATE, 0, 0.5);
+  const transactionRatePerSec = int('transaction-rate', DEFAULT_TRANSACTION_RATE, 1);
+  let brokers: string[] | undefined;
+  if (typeof values.brokers === 'string') {
+    brokers = values.brokers
+      .split(',')
+      .map((b) => b.trim())
+      .filter((b) => b !== '');
+    if (brokers.length === 0) problems.push('--brokers lists no broker');
+    for (const b of brokers) {
+      if (!/^[^:\s]+:\d{1,5}$/.test(b)) problems.push(`--brokers: "${b}" is not host:port`);
+    }
+  }
+  const outFile = typeof values.out === 'string' ? values.out : DEFAULT_EVALUATE_FILE;
+  if (outFile.trim() === '') problems.push('--out names no file');
+  if (problems.length > 0 && values.help !== true) {
+    throw new SluiceError('CONFIG_INVALID', problems.join('\n  '));
+  }
+  return {
+    help: values.help === true,
+    events,
+    seed,
+    holdoutShare,
+    fraudRate,
+    transactionRatePerSec,
+    brokers,
+    recsJob: typeof values['recs-job'] === 'string' ? values['recs-job'] : DEFAULT_RECS_JOB,
+    fraudJob: typeof values['fraud-job'] === 'string' ? values['fraud-job'] : DEFAULT_FRAUD_JOB,
+    outFile,
+    keep: values.keep === true,
+  };
+}

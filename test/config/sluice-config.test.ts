@@ -1,0 +1,16 @@
+// SLUICE_SESSION_TIMEOUT_MS: how soon a killed instance's partitions move (crash proofs use 6 s).
+import { describe, expect, it } from 'vitest';
+import { loadConfig } from '../../src/config/sluice-config.js';
+
+describe('loadConfig session timeout', () => {
+  it('defaults to 30 s and reads SLUICE_SESSION_TIMEOUT_MS', () => {
+    expect(loadConfig({}).sessionTimeoutMs).toBe(30_000);
+    expect(loadConfig({ SLUICE_SESSION_TIMEOUT_MS: '6000' }).sessionTimeoutMs).toBe(6_000);
+  });
+
+  it('refuses values the broker would refuse (below 6 s)', () => {
+    expect(() => loadConfig({ SLUICE_SESSION_TIMEOUT_MS: '1000' })).toThrow(
+      /SLUICE_SESSION_TIMEOUT_MS=1000/,
+    );
+  });
+});
