@@ -24,6 +24,7 @@ export const FRAUD_SCORE_DEFAULTS = {
   maxMerchants: 64,
   maxCountries: 16,
   maxCards: 8,
+  learnClamp: 0,
   rulesCheckIntervalMs: 1_000,
   keepAlerts: 1_000,
 } as const;
@@ -44,6 +45,8 @@ export function fraudFeatureOptions(spec: FraudScoreNodeSpec): FraudFeatureOptio
       sizeMs: parseDurationMs(size),
     })),
     warmup: spec.profile.warmup,
+    priorLogStdDev: spec.profile.priorLogStdDev,
+    priorWeight: spec.profile.priorWeight,
     minTravelKm: spec.geo.minDistanceKm,
     impossibleSpeedKmh: spec.geo.impossibleSpeedKmh,
     cardTesting: {
@@ -90,6 +93,7 @@ export function fraudScoreNode(spec: FraudScoreNodeSpec): TopologyNode {
         maxMerchants: p.maxMerchants ?? d.maxMerchants,
         maxCountries: p.maxCountries ?? d.maxCountries,
         maxCards: p.maxCards ?? d.maxCards,
+        learnClampLogStdDevs: p.learnClamp ?? d.learnClamp,
       },
       rules,
       alert: {

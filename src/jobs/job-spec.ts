@@ -178,6 +178,12 @@ export interface FraudScoreNodeSpec {
   profile: {
     /** Learned payments before amount z-scores count (before that they are 0). */
     warmup: number;
+    /** Prior spread of ln(amount) (a log standard deviation) a short history is shrunk towards. */
+    priorLogStdDev: number;
+    /** Weight of that prior, in payments (0 = no prior). */
+    priorWeight: number;
+    /** Clamp ln(amount) to mean ± this many log spreads before learning it. Default 0 = off. */
+    learnClamp?: number;
     /** Learn devices, merchants, amounts and location from payments that alerted. Default false. */
     learnFromAlerts?: boolean;
     /** Recent payments kept per account for the windows. Default 200. */

@@ -127,7 +127,7 @@ describe('buildTopology', () => {
         topic: 'flow-by-user-repartition',
         key: 'u1',
         value: '{"amount":150,"user":"u1","cents":15000}',
-        headers: { 'sluice-ts': '5' },
+        headers: { 'sluice-ts': '5', 'sluice-origin': '0:42:0:in' },
         timestampMs: 5,
       },
     ]);

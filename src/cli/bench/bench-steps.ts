@@ -205,6 +205,12 @@ const endToEndLatency: BenchStep = {
     const notes: string[] = [];
     if (s.count < 200) notes.push(`only ${s.count} latency probes completed (wanted >= 200)`);
     if (r.timeouts > 0) notes.push(`${r.timeouts} latency probes were not visible within 5 s`);
+    if (r.droppedBehind > 0) {
+      notes.push(
+        `the latency load fell behind and skipped ${formatInteger(r.droppedBehind)} events`,
+      );
+    }
+    if (r.sendErrors > 0) notes.push(`${r.sendErrors} latency-phase sends failed`);
     if (r.achievedRatePerSec < 0.95 * r.ratePerSec) {
       notes.push(
         `the latency load reached ${formatInteger(r.achievedRatePerSec)} of ${formatInteger(r.ratePerSec)} events/s`,
@@ -220,6 +226,7 @@ const endToEndLatency: BenchStep = {
         e2e_timeouts: r.timeouts,
         e2e_rate_eps: r.ratePerSec,
         e2e_achieved_rate_eps: r.achievedRatePerSec,
+        e2e_dropped_behind: r.droppedBehind,
         e2e_event_loop_delay_max_ms: r.diagnostics.eventLoopDelayMaxMs,
         e2e_event_loop_delay_p99_ms: r.diagnostics.eventLoopDelayP99Ms,
         e2e_commits: r.diagnostics.commits,

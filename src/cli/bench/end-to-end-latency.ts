@@ -34,6 +34,8 @@ export interface EndToEndLatencyResult {
   readonly ratePerSec: number;
   readonly achievedRatePerSec: number;
   readonly sendErrors: number;
+  /** Load events skipped because the driver fell over a second behind (see latency-driver.ts). */
+  readonly droppedBehind: number;
   /** Peak RSS of this process (engine and driver thread) during the phase, MiB. */
   readonly peakRssMb: number;
   /** Where the time goes, for reading the percentiles: the engine's own histograms (ms). */
@@ -112,6 +114,7 @@ export async function measureEndToEndLatency(
       ratePerSec: options.ratePerSec,
       achievedRatePerSec: driver.achievedRatePerSec,
       sendErrors: driver.sendErrors,
+      droppedBehind: driver.droppedBehind,
       peakRssMb: sampler.peakRssMb,
       diagnostics: {
         eventLoopDelayMaxMs: loopDelay.max / 1e6,

@@ -38,10 +38,17 @@ export interface LatencyDriverResult {
   /** produced / load duration, events/s. */
   readonly achievedRatePerSec: number;
   readonly sendErrors: number;
+  /** Load events not sent because the driver fell more than a second behind its schedule. */
+  readonly droppedBehind: number;
 }
 
 /** Most load batches awaiting acks at once; beyond it the load falls behind (reported). */
 const MAX_IN_FLIGHT = 8;
+/**
+ * Largest send, in events. kafkajs groups a send's messages per partition in quadratic time
+ * and memory, so one huge send (e.g. after a stall) could stall this thread for seconds.
+ */
+const MAX_CHUNK = 2_000;
 /** Probes keep clear of minute boundaries by this much: grace is 0, a probe there may be late. */
 const BOUNDARY_MARGIN_MS = 250;
 const WINDOW_MS = 60_000;
@@ -63,36 +70,51 @@ export async function runLatencyDriver(
   });
   await producer.connect();
   const workload = new BenchWorkload(undefined, options.partitions);
+  // One acknowledged record first: topic metadata and the connection are ready before timing.
+  const warm = workload.event(0, Date.now());
+  await producer.send({
+    topic: options.topic,
+    acks: 1,
+    messages: [{ key: warm.key, value: warm.value, partition: warm.partition }],
+  });
   const startMs = performance.now();
   const endMs = startMs + options.durationMs;
   let produced = 0;
   let sendErrors = 0;
+  let droppedBehind = 0;
   let probesDone = false;
 
   const load = async (): Promise<void> => {
-    const pacer = new RatePacer(options.ratePerSec, startMs, Math.max(1, options.ratePerSec));
-    const inFlight: Array<Promise<void>> = [];
+    const chunk = Math.max(1, Math.min(MAX_CHUNK, Math.round(options.ratePerSec / 50)));
+    let pacer = new RatePacer(options.ratePerSec, startMs, chunk);
+    let paced = 0;
     let generated = 0;
+    const inFlight: Array<Promise<void>> = [];
     // Runs on until the last probe is answered, so no probe ever sees an idle job.
     while (performance.now() < endMs || !probesDone) {
       const nowMs = performance.now();
-      const allowance = pacer.allowance(generated, nowMs);
+      const behind = pacer.due(paced, nowMs);
+      if (behind > options.ratePerSec) {
+        // More than a second behind (the broker or this thread stalled): catching up in a burst
+        // would measure the burst, so the backlog is dropped and pacing starts again from now.
+        droppedBehind += behind;
+        pacer = new RatePacer(options.ratePerSec, nowMs, chunk);
+        paced = 0;
+        continue;
+      }
+      const allowance = pacer.allowance(paced, nowMs);
       if (allowance === 0) {
-        await sleep(pacer.waitMs(generated, nowMs));
+        await sleep(pacer.waitMs(paced, nowMs));
         continue;
       }
       const tsMs = Date.now();
       const messages: Message[] = new Array<Message>(allowance);
       for (let j = 0; j < allowance; j++) {
         const e = workload.event(generated + j, tsMs);
-        messages[j] = {
-          key: e.key,
-          value: e.value,
-          partition: e.partition,
-          timestamp: String(tsMs),
-        };
+        messages[j] = { key: e.key, value: e.value, partition: e.partition };
       }
       generated += allowance;
+      paced += allowance;
       inFlight.push(
         producer
           .send({
@@ -177,6 +199,7 @@ export async function runLatencyDriver(
       produced,
       achievedRatePerSec: (produced * 1000) / (performance.now() - startMs),
       sendErrors,
+      droppedBehind,
     };
   } finally {
     await producer.disconnect();
