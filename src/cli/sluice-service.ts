@@ -8,6 +8,7 @@ import { buildServer } from '../api/build-server.js';
 import type { SqlRunner } from '../api/dashboards/dashboard-spec.js';
 import { dashboardRoutes } from '../api/routes/dashboard-routes.js';
 import { recommendationRoutes } from '../api/routes/recommendation-routes.js';
+import { fraudRoutes } from '../api/routes/fraud-routes.js';
 import { sqlRoutes } from '../api/routes/sql-routes.js';
 import type { SluiceConfig } from '../config/sluice-config.js';
 import type { Topology } from '../core/topology.js';
@@ -19,6 +20,7 @@ import { consoleLogger, type Logger } from '../runtime/logger.js';
 import { QueryBackendReader } from '../scoring/recommendations/query-backend-reader.js';
 import { Recommender } from '../scoring/recommendations/recommender.js';
 import { findRecommendationStores } from '../scoring/recommendations/recs-nodes.js';
+import { findFraudQueryStores } from '../scoring/fraud/fraud-query-stores.js';
 import { bindDuckdbSinks, hasDuckdbSinks } from '../sinks/duckdb/duckdb-sink-node.js';
 import { DuckdbSinkWriter } from '../sinks/duckdb/duckdb-sink-writer.js';
 import { KafkaAdmin } from '../sources/kafka/kafka-admin.js';
@@ -96,10 +98,16 @@ export async function startService(options: ServiceOptions): Promise<RunningServ
     const recs = recommender
       ? [(scope: FastifyInstance) => recommendationRoutes(scope, recommender)]
       : [];
+    // /fraud/accounts/:id and /fraud/alerts, when a job has a fraud-score node.
+    const fraudStores = findFraudQueryStores(options.topologies);
+    const fraud =
+      fraudStores.length > 0
+        ? [(scope: FastifyInstance) => fraudRoutes(scope, backend, fraudStores)]
+        : [];
     app = await buildServer({
       backend,
       metrics,
-      plugins: [...(options.plugins ?? []), dashboards, ...recs, ...duckdb.plugins],
+      plugins: [...(options.plugins ?? []), dashboards, ...recs, ...fraud, ...duckdb.plugins],
     });
     await app.listen({ host: config.apiHost, port: config.apiPort });
     logger.info(`query API on http://${apiAddress} (OpenAPI at /docs)`);

@@ -16,7 +16,7 @@ import {
 import { parseDurationMs } from '../windows/duration.js';
 import type { FraudScoreNodeSpec } from './job-spec.js';
 
-/** Limits a job file may leave out (bounds on per-account state, not detection thresholds). */
+/** What a job file may leave out: bounds on per-account state, and features' refinements off. */
 export const FRAUD_SCORE_DEFAULTS = {
   learnFromAlerts: false,
   maxRecent: 200,
@@ -25,6 +25,8 @@ export const FRAUD_SCORE_DEFAULTS = {
   maxCountries: 16,
   maxCards: 8,
   learnClamp: 0,
+  priorLogStdDev: 1,
+  priorWeight: 0,
   rulesCheckIntervalMs: 1_000,
   keepAlerts: 1_000,
 } as const;
@@ -45,8 +47,8 @@ export function fraudFeatureOptions(spec: FraudScoreNodeSpec): FraudFeatureOptio
       sizeMs: parseDurationMs(size),
     })),
     warmup: spec.profile.warmup,
-    priorLogStdDev: spec.profile.priorLogStdDev,
-    priorWeight: spec.profile.priorWeight,
+    priorLogStdDev: spec.profile.priorLogStdDev ?? FRAUD_SCORE_DEFAULTS.priorLogStdDev,
+    priorWeight: spec.profile.priorWeight ?? FRAUD_SCORE_DEFAULTS.priorWeight,
     minTravelKm: spec.geo.minDistanceKm,
     impossibleSpeedKmh: spec.geo.impossibleSpeedKmh,
     cardTesting: {

@@ -178,10 +178,10 @@ export interface FraudScoreNodeSpec {
   profile: {
     /** Learned payments before amount z-scores count (before that they are 0). */
     warmup: number;
-    /** Prior spread of ln(amount) (a log standard deviation) a short history is shrunk towards. */
-    priorLogStdDev: number;
-    /** Weight of that prior, in payments (0 = no prior). */
-    priorWeight: number;
+    /** Prior spread of ln(amount) (a log standard deviation) a short history is shrunk towards. Default 1. */
+    priorLogStdDev?: number;
+    /** Weight of that prior, in payments. Default 0 (no prior). */
+    priorWeight?: number;
     /** Clamp ln(amount) to mean ± this many log spreads before learning it. Default 0 = off. */
     learnClamp?: number;
     /** Learn devices, merchants, amounts and location from payments that alerted. Default false. */

@@ -38,6 +38,7 @@ describe('recommendations freshness on the real broker', () => {
       events: 60_000,
       holdoutShare: 0.01,
       fraudRate: 0.01,
+      fraudWarmupShare: 0,
       startMs: Date.now(),
       topicPrefix: prefix,
     });

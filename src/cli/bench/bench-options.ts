@@ -54,8 +54,9 @@ Options:
   --latency-rate N      events/s in the latency phase (default: half the job's throughput)
   --emit final|update   emit mode of the job's window node (default final; see bench/README.md)
   --brokers LIST        host:port,... (default: KAFKA_BROKERS, else the local broker)
-  --only LIST           run only these steps, e.g. sluice-job,e2e-latency (names as in the
-                        progress lines; e2e-latency then needs --latency-rate)
+  --only LIST           run only these steps (the preload still runs unless skipped):
+                        client-ceiling, broker-ceiling, sluice-job, kafka-streams,
+                        kafka-streams-commit-1s, e2e-latency (alone, it needs --latency-rate)
   --out FILE            results JSON (default ${DEFAULT_RESULTS_FILE})
   --keep                keep the topics, groups and state the run created
   -h, --help            this text

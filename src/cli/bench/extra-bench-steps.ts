@@ -12,5 +12,6 @@
 //   export const EXTRA_BENCH_STEPS: readonly BenchStep[] = [duckdbSinkStep];
 
 import type { BenchStep } from './bench-step.js';
+import { duckdbSinkStep } from './duckdb-sink-step.js';
 
-export const EXTRA_BENCH_STEPS: readonly BenchStep[] = [];
+export const EXTRA_BENCH_STEPS: readonly BenchStep[] = [duckdbSinkStep];

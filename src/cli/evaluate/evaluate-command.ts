@@ -23,9 +23,11 @@ import {
   type NextViewCase,
   type RankingCase,
 } from '../../scoring/recommendations/recs-evaluation.js';
+import type { FraudAlertInput, FraudLabelInput } from '../../scoring/fraud/fraud-evaluation.js';
 import { KafkaAdmin } from '../../sources/kafka/kafka-admin.js';
 import { percentile } from '../bench/latency-summary.js';
 import { FRAUD_PATTERNS } from '../generate/fraud-patterns.js';
+import type { GeneratedMessage } from '../generate/demo-data-generator.js';
 import { DemoProducer } from '../generate/demo-producer.js';
 import { ensureLocalKafka } from '../local-kafka/index.js';
 import { findFreePort } from '../local-kafka/port-probe.js';
@@ -39,12 +41,7 @@ import {
   type RecsFigures,
 } from './evaluation-report.js';
 import { evaluationTraffic, type EvaluationTraffic } from './evaluation-traffic.js';
-import {
-  fraudMetrics,
-  type FraudAlertRecord,
-  type FraudFigures,
-  type FraudLabelRecord,
-} from './fraud-metrics.js';
+import { fraudMetrics, type FraudFigures } from './fraud-metrics.js';
 import { waitForJobsDrained } from './job-drain.js';
 import { sendPaced } from './paced-send.js';
 import { RecommendationsClient } from './recommendations-client.js';
@@ -109,6 +106,7 @@ async function runEvaluation(
     events: options.events,
     holdoutShare: options.holdoutShare,
     fraudRate: options.fraudRate,
+    fraudWarmupShare: options.fraudWarmupShare,
     startMs: startedMs,
     topicPrefix: prefix,
   });
@@ -161,18 +159,28 @@ async function runEvaluation(
     const recs = await evaluateRecommendations(traffic, client, progress);
     const freshness = await measureFreshness(traffic, client, producer, progress);
 
-    // Fraud: payments live at the given rate, alert latency from the produce time of each.
+    // Fraud: the warm-up payments as fast as possible (the accounts' history), then the scored
+    // ones live at the given rate, alert latency from the produce time of each.
     let fraud: FraudFigures | undefined;
+    let fraudWithWarmup: FraudFigures | undefined;
     let achievedRate = 0;
     if (fraudSpec) {
       const fraudTopology = topologies[1] as Topology;
       await waitForTasks(service, fraudTopology.job, PARTITIONS);
-      const producedAtMs = new Map<string, number>();
-      const payments = traffic.paymentMessages.filter((m) => m.stream === 'transactions').length;
       progress(
-        `fraud: producing ${payments.toLocaleString('en-US')} payments at ${options.transactionRatePerSec}/s…`,
+        `fraud: producing ${count(traffic.warmupPayments, 'transactions').toLocaleString('en-US')} warm-up payments…`,
       );
-      const sent = await sendPaced(producer, traffic.paymentMessages, {
+      await sendPaced(producer, traffic.warmupPayments, {
+        ratePerSec: 0,
+        maxBatch: 500,
+        maxInFlight: 4,
+      });
+      await waitForJobsDrained(service, admin, [fraudTopology], { progress });
+      const producedAtMs = new Map<string, number>();
+      progress(
+        `fraud: producing ${count(traffic.scoredPayments, 'transactions').toLocaleString('en-US')} scored payments at ${options.transactionRatePerSec}/s…`,
+      );
+      const sent = await sendPaced(producer, traffic.scoredPayments, {
         ratePerSec: options.transactionRatePerSec,
         maxBatch: 500,
         maxInFlight: 8,
@@ -185,16 +193,21 @@ async function runEvaluation(
       await waitForJobsDrained(service, admin, [fraudTopology], { progress });
       const alertTopic = alertTopicOf(fraudSpec) ?? `${prefix}fraud-alerts`;
       const records = await readTopicSnapshot(brokers, [alertTopic, traffic.topics.fraudLabels]);
+      const labels = records.filter((r) => r.topic === traffic.topics.fraudLabels).map(toLabel);
+      const alerts = records.filter((r) => r.topic === alertTopic).map(toAlert);
+      // Scored = the payments produced live; producedAtMs holds exactly their ids.
       fraud = fraudMetrics(
-        records.filter((r) => r.topic === traffic.topics.fraudLabels).map(toLabel),
-        records.filter((r) => r.topic === alertTopic).map(toAlert),
+        labels.filter((l) => producedAtMs.has(l.txn_id)),
+        alerts.filter((a) => producedAtMs.has(a.txn_id)),
         producedAtMs,
         FRAUD_PATTERNS,
       );
+      fraudWithWarmup = fraudMetrics(labels, alerts, producedAtMs, FRAUD_PATTERNS);
     }
 
     const input = {
       fraud,
+      fraudWithWarmup,
       ...(fraudSkipped ? { fraudSkipped } : {}),
       recs,
       freshness,
@@ -205,8 +218,9 @@ async function runEvaluation(
         events: options.events,
         activityTraining: traffic.training.length,
         activityHeldOut: traffic.heldOut.length,
-        payments: traffic.paymentMessages.filter((m) => m.stream === 'transactions').length,
-        fraudLabels: traffic.paymentMessages.filter((m) => m.stream === 'fraud-labels').length,
+        warmupPayments: count(traffic.warmupPayments, 'transactions'),
+        scoredPayments: count(traffic.scoredPayments, 'transactions'),
+        scoredFraudLabels: count(traffic.scoredPayments, 'fraud-labels'),
         transactionRatePerSec: options.transactionRatePerSec,
         achievedTransactionRatePerSec: achievedRate,
         brokers,
@@ -349,25 +363,34 @@ async function waitForTasks(
   throw new Error(`job ${job} has no tasks on all ${partitions} partitions after 60 s`);
 }
 
+function count(messages: readonly GeneratedMessage[], stream: GeneratedMessage['stream']): number {
+  let n = 0;
+  for (const m of messages) if (m.stream === stream) n++;
+  return n;
+}
+
 function txnIdOf(value: Buffer): string {
   return String((JSON.parse(value.toString('utf8')) as { txn_id?: unknown }).txn_id);
 }
 
-function toLabel(r: { value: Buffer | null }): FraudLabelRecord {
+function toLabel(r: { value: Buffer | null; timestampMs: number }): FraudLabelInput {
   const v = JSON.parse(r.value?.toString('utf8') ?? '{}') as Record<string, unknown>;
   return {
-    txnId: String(v.txn_id),
+    txn_id: String(v.txn_id),
     pattern: String(v.pattern),
-    incidentId: typeof v.incident_id === 'string' ? v.incident_id : '',
+    ...(typeof v.incident_id === 'string' ? { incident_id: v.incident_id } : {}),
+    // The generator stamps a label with its payment's event time.
+    ts: r.timestampMs,
   };
 }
 
-function toAlert(r: { value: Buffer | null }): FraudAlertRecord {
+function toAlert(r: { value: Buffer | null }): FraudAlertInput & { readonly emitted_at: number } {
   const v = JSON.parse(r.value?.toString('utf8') ?? '{}') as Record<string, unknown>;
   return {
-    txnId: String(v.txn_id),
+    txn_id: String(v.txn_id),
     reasons: Array.isArray(v.reasons) ? v.reasons.map(String) : [],
-    emittedAtMs: Number(v.emitted_at),
+    ts: Number(v.ts),
+    emitted_at: Number(v.emitted_at),
   };
 }
 

@@ -13,6 +13,8 @@ export interface EvaluateOptions {
   readonly holdoutShare: number;
   /** Fraction of transactions that are fraudulent (the generator's --fraud-rate). */
   readonly fraudRate: number;
+  /** Share of the payments, the first ones, that only build the accounts' profiles (not scored). */
+  readonly fraudWarmupShare: number;
   /** Wall-clock transactions/s while the fraud job runs live (alert latency is measured then). */
   readonly transactionRatePerSec: number;
   /** Bootstrap servers from --brokers; undefined = KAFKA_BROKERS, else the local broker. */
@@ -27,10 +29,11 @@ export interface EvaluateOptions {
   readonly keep: boolean;
 }
 
-export const DEFAULT_EVALUATE_EVENTS = 200_000;
+export const DEFAULT_EVALUATE_EVENTS = 300_000;
 export const DEFAULT_EVALUATE_SEED = 42;
 export const DEFAULT_HOLDOUT_SHARE = 0.1;
 export const DEFAULT_FRAUD_RATE = 0.01;
+export const DEFAULT_FRAUD_WARMUP = 0.5;
 export const DEFAULT_TRANSACTION_RATE = 2_000;
 export const DEFAULT_EVALUATE_FILE = 'bench-results/evaluate.json';
 export const DEFAULT_RECS_JOB = 'jobs/recommendations.yaml';
@@ -40,8 +43,10 @@ export const EVALUATE_HELP = `Usage: sluice evaluate [options]
 
 Scores the shipped jobs on generated traffic, on the real broker (KAFKA_BROKERS, else the local
 broker on SLUICE_KAFKA_PORT, started if needed):
-  fraud            jobs/fraud-signals.yaml on payments with labelled fraud patterns, produced
-                   live at --transaction-rate: precision, recall and alert latency per pattern
+  fraud            jobs/fraud-signals.yaml on payments with labelled fraud patterns: the first
+                   ones (--fraud-warmup) as fast as possible to build the accounts' profiles, the
+                   rest live at --transaction-rate and scored: precision, recall and alert
+                   latency per pattern
   recommendations  jobs/recommendations.yaml on the activity before a cut; for each user, the
                    next item they view after the cut is looked up in GET /recommendations/:user:
                    hit-rate@10 and NDCG@10, beside a popularity baseline and an offline item-kNN
@@ -55,6 +60,7 @@ Options:
   --seed N               generator seed (default ${DEFAULT_EVALUATE_SEED})
   --holdout F            share of the activity held out as the future (default ${DEFAULT_HOLDOUT_SHARE})
   --fraud-rate F         fraction of payments that are fraud (default ${DEFAULT_FRAUD_RATE})
+  --fraud-warmup F       share of the payments that only build profiles (default ${DEFAULT_FRAUD_WARMUP})
   --transaction-rate N   payments/s while the fraud job runs (default ${DEFAULT_TRANSACTION_RATE})
   --recs-job FILE        recommendations job to score (default ${DEFAULT_RECS_JOB})
   --fraud-job FILE       fraud job to score (default ${DEFAULT_FRAUD_JOB}; skipped if missing)
@@ -78,6 +84,7 @@ export function parseEvaluateOptions(args: readonly string[]): EvaluateOptions {
         seed: { type: 'string' },
         holdout: { type: 'string' },
         'fraud-rate': { type: 'string' },
+        'fraud-warmup': { type: 'string' },
         'transaction-rate': { type: 'string' },
         brokers: { type: 'string' },
         'recs-job': { type: 'string' },
@@ -115,6 +122,8 @@ export function parseEvaluateOptions(args: readonly string[]): EvaluateOptions {
   const seed = int('seed', DEFAULT_EVALUATE_SEED, Number.MIN_SAFE_INTEGER);
   const holdoutShare = fraction('holdout', DEFAULT_HOLDOUT_SHARE, 0, 1);
   const fraudRate = fraction('fraud-rate', DEFAULT_FRAUD_RATE, 0, 0.5);
+  const fraudWarmupShare =
+    values['fraud-warmup'] === '0' ? 0 : fraction('fraud-warmup', DEFAULT_FRAUD_WARMUP, 0, 1);
   const transactionRatePerSec = int('transaction-rate', DEFAULT_TRANSACTION_RATE, 1);
   let brokers: string[] | undefined;
   if (typeof values.brokers === 'string') {
@@ -138,6 +147,7 @@ export function parseEvaluateOptions(args: readonly string[]): EvaluateOptions {
     seed,
     holdoutShare,
     fraudRate,
+    fraudWarmupShare,
     transactionRatePerSec,
     brokers,
     recsJob: typeof values['recs-job'] === 'string' ? values['recs-job'] : DEFAULT_RECS_JOB,

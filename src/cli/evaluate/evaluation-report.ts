@@ -42,8 +42,11 @@ export interface RunInfo {
   readonly events: number;
   readonly activityTraining: number;
   readonly activityHeldOut: number;
-  readonly payments: number;
-  readonly fraudLabels: number;
+  /** Payments produced first, as fast as possible, to build profiles; not scored. */
+  readonly warmupPayments: number;
+  /** Payments produced live at the transaction rate and scored. */
+  readonly scoredPayments: number;
+  readonly scoredFraudLabels: number;
   readonly transactionRatePerSec: number;
   /** Payments/s the evaluator actually reached while producing. */
   readonly achievedTransactionRatePerSec: number;
@@ -71,6 +74,8 @@ export interface TargetCheck {
 export interface EvaluationInput {
   /** Undefined when the fraud job could not be run (the reason says why). */
   readonly fraud: FraudFigures | undefined;
+  /** The same over every payment, the warm-up included (for reference; not a target). */
+  readonly fraudWithWarmup?: FraudFigures | undefined;
   readonly fraudSkipped?: string;
   readonly recs: RecsFigures;
   readonly freshness: FreshnessFigures | undefined;
@@ -108,7 +113,6 @@ export function evaluationResults(input: EvaluationInput): Record<string, unknow
                 false_positives: num(p.falsePositives, 2),
                 incidents: p.incidents,
                 incidents_detected: p.incidentsDetected,
-                reasons: p.reasons,
               },
             ]),
           ),
@@ -121,9 +125,27 @@ export function evaluationResults(input: EvaluationInput): Record<string, unknow
             alerts: fraud.overall.alerts,
             true_positives: fraud.overall.truePositives,
             false_positives: fraud.overall.falsePositives,
+            duplicate_alerts: fraud.overall.duplicateAlerts,
+            false_positive_reasons: fraud.overall.falsePositiveReasons,
           },
         }
       : null,
+    ...(input.fraudWithWarmup
+      ? {
+          fraud_with_warmup: {
+            patterns: Object.fromEntries(
+              Object.entries(input.fraudWithWarmup.patterns).map(([name, p]) => [
+                name,
+                { precision: num(p.precision), recall: num(p.recall), labelled: p.labelled },
+              ]),
+            ),
+            overall: {
+              precision: num(input.fraudWithWarmup.overall.precision),
+              recall: num(input.fraudWithWarmup.overall.recall),
+            },
+          },
+        }
+      : {}),
     ...(input.fraudSkipped !== undefined ? { fraud_skipped: input.fraudSkipped } : {}),
     recs: {
       hit_rate_at_10: num(recs.hitRateAt10),
@@ -207,7 +229,9 @@ export function formatEvaluationReport(input: EvaluationInput): string {
       .map((c, i) => (i === 0 ? c.padEnd(widths[i] ?? 0) : c.padStart(widths[i] ?? 0)))
       .join('  ');
 
-  lines.push(`Fraud (${input.run.fraudJob}, its thresholds; per payment)`);
+  lines.push(
+    `Fraud (${input.run.fraudJob}, its thresholds; per payment, over the ${input.run.scoredPayments} payments after ${input.run.warmupPayments} warm-up ones)`,
+  );
   if (input.fraud) {
     const widths = [18, 9, 9, 8, 10, 9, 13, 12, 12];
     lines.push(
@@ -262,9 +286,23 @@ export function formatEvaluationReport(input: EvaluationInput): string {
       ),
     );
     lines.push(
-      `  ${o.alerts} payments alerted; FP of a pattern = false alerts whose reasons match its detections;`,
+      `  ${o.alerts} payments alerted (+${o.duplicateAlerts} duplicate alerts); a pattern's FP = false ` +
+        "alerts charged to it by their reasons (naive Bayes over its true alerts' reasons)",
     );
-    lines.push('  latency = alert emitted_at - time the evaluator produced the payment');
+    const fpReasons = Object.entries(o.falsePositiveReasons)
+      .sort((a, b) => b[1] - a[1])
+      .map(([reason, n]) => `${reason} ${n}`);
+    if (fpReasons.length > 0) lines.push(`  false alerts by reason: ${fpReasons.join('; ')}`);
+    lines.push('  latency = alert emitted_at - wall clock when the evaluator produced the payment');
+    const w = input.fraudWithWarmup;
+    if (w) {
+      const perPattern = Object.entries(w.patterns).map(
+        ([name, p]) => `${name} ${pct(p.precision)}/${pct(p.recall)}`,
+      );
+      lines.push(
+        `  with the warm-up payments too (precision/recall): overall ${pct(w.overall.precision)}/${pct(w.overall.recall)}; ${perPattern.join(', ')}`,
+      );
+    }
   } else {
     lines.push(`  skipped: ${input.fraudSkipped ?? 'not run'}`);
   }
@@ -323,7 +361,7 @@ export function formatEvaluationReport(input: EvaluationInput): string {
   lines.push('');
   lines.push(
     `seed ${run.seed}, ${run.events} events: activity ${run.activityTraining} training + ${run.activityHeldOut} held out, ` +
-      `${run.payments} payments (${run.fraudLabels} labelled fraud) at ${run.achievedTransactionRatePerSec.toFixed(0)}/s; ` +
+      `payments ${run.warmupPayments} warm-up + ${run.scoredPayments} scored (${run.scoredFraudLabels} labelled fraud) at ${run.achievedTransactionRatePerSec.toFixed(0)}/s; ` +
       `${run.elapsedSeconds.toFixed(0)} s`,
   );
   return `${lines.join('\n')}\n`;

@@ -19,6 +19,8 @@ export interface EvaluationTrafficOptions {
   readonly holdoutShare: number;
   /** Fraction of payments that are fraudulent, in [0, 1). */
   readonly fraudRate: number;
+  /** Share of the payments, the first in stream order, that only build profiles; in [0, 1). */
+  readonly fraudWarmupShare: number;
   /** Event time of the first event, epoch ms. */
   readonly startMs: number;
   /** Prepended to every topic name. */
@@ -29,8 +31,13 @@ export interface EvaluationTraffic {
   readonly topics: TopicNames;
   /** Activity messages before the cut, in stream order: what the recommendations job reads. */
   readonly trainingMessages: readonly GeneratedMessage[];
-  /** Payments and their labels (each label right after its payment), in stream order. */
-  readonly paymentMessages: readonly GeneratedMessage[];
+  /**
+   * The first payments and their labels (each label right after its payment), in stream order:
+   * the accounts' history, not scored.
+   */
+  readonly warmupPayments: readonly GeneratedMessage[];
+  /** The payments after the warm-up, with their labels: these are scored. */
+  readonly scoredPayments: readonly GeneratedMessage[];
   /** `trainingMessages` decoded. */
   readonly training: readonly EvaluationEvent[];
   /** Activity after the cut, decoded, in stream order; never produced. */
@@ -39,8 +46,9 @@ export interface EvaluationTraffic {
 }
 
 /**
- * Generates `events` clean (uncorrupted) events, activity and payments half each, and splits the
- * activity at `⌊activity · (1 − holdoutShare)⌋`: the first part is training, the rest held out.
+ * Generates `events` clean (uncorrupted) events, activity and payments half each. Splits the
+ * activity at `⌊activity · (1 − holdoutShare)⌋` (the first part is training, the rest held out)
+ * and the payments at `⌊payments · fraudWarmupShare⌋` (warm-up, then scored).
  */
 export function evaluationTraffic(options: EvaluationTrafficOptions): EvaluationTraffic {
   const topics: TopicNames = {
@@ -56,17 +64,31 @@ export function evaluationTraffic(options: EvaluationTrafficOptions): Evaluation
     corruptRate: 0,
   });
   const activity: GeneratedMessage[] = [];
-  const paymentMessages: GeneratedMessage[] = [];
+  const payments: GeneratedMessage[] = [];
+  let paymentCount = 0;
   for (const m of generator.take(options.events)) {
     if (m.stream === 'activity') activity.push(m);
-    else paymentMessages.push(m);
+    else payments.push(m);
+    if (m.stream === 'transactions') paymentCount++;
   }
   const cut = Math.floor(activity.length * (1 - options.holdoutShare));
   const trainingMessages = activity.slice(0, cut);
+  // The cut falls before a payment, never between a payment and its label.
+  const warmupCount = Math.floor(paymentCount * options.fraudWarmupShare);
+  let seen = 0;
+  let paymentCut = payments.length;
+  for (let i = 0; i < payments.length; i++) {
+    if (payments[i]?.stream !== 'transactions') continue;
+    if (seen++ === warmupCount) {
+      paymentCut = i;
+      break;
+    }
+  }
   return {
     topics,
     trainingMessages,
-    paymentMessages,
+    warmupPayments: payments.slice(0, paymentCut),
+    scoredPayments: payments.slice(paymentCut),
     training: trainingMessages.map(decodeActivity),
     heldOut: activity.slice(cut).map(decodeActivity),
     stats: generator.stats(),

@@ -32,7 +32,12 @@ function slotKey(slot: number): string {
  * `[emitted_at, emitted_at + 1)`, so a range `[since, …)` keeps alerts emitted at or after
  * `since`. The head entry has no row.
  */
-export function fraudAlertRows(key: string, value: unknown, fromMs?: number, toMs?: number): JsonObject[] {
+export function fraudAlertRows(
+  key: string,
+  value: unknown,
+  fromMs?: number,
+  toMs?: number,
+): JsonObject[] {
   if (typeof value !== 'object' || value === null || !('alert' in value)) return [];
   const { seq, alert } = value as { seq: number; alert: FraudAlert };
   const at = alert.emitted_at;

@@ -92,8 +92,61 @@ export function fraudFeatureNames(windows: readonly VelocityWindow[]): string[] 
   return names;
 }
 
+/** The features that do not depend on a window (computed for every payment). */
+export const PAYMENT_FEATURE_NAMES: readonly string[] = Object.keys(FRAUD_FEATURE_DOCS).filter(
+  (name) => !name.endsWith('_<w>'),
+);
+
+/**
+ * Which velocity measures to compute. Scanning an account's recent payments is the costliest
+ * part of scoring, distinct counts most of all, so the scorer computes only what its rules read.
+ */
+export interface VelocityNeeds {
+  /** `*_count_<w>`, `*_sum_<w>`. */
+  readonly sums: boolean;
+  readonly merchants: boolean;
+  readonly countries: boolean;
+}
+
+export const ALL_VELOCITY: VelocityNeeds = { sums: true, merchants: true, countries: true };
+
+/** The velocity measures among `names` (e.g. the fields rules read), for these windows. */
+export function velocityNeeds(
+  names: Iterable<string>,
+  windows: readonly VelocityWindow[],
+): VelocityNeeds {
+  let sums = false;
+  let merchants = false;
+  let countries = false;
+  const suffixes = windows.map((w) => `_${w.name}`);
+  for (const name of names) {
+    if (!name.startsWith('card_') && !name.startsWith('account_')) continue;
+    const base = suffixes.find((sfx) => name.endsWith(sfx));
+    if (base === undefined) continue;
+    const measure = name.slice(name.indexOf('_') + 1, name.length - base.length);
+    if (measure === 'count' || measure === 'sum') sums = true;
+    else if (measure === 'merchants') merchants = true;
+    else if (measure === 'countries') countries = true;
+  }
+  return { sums, merchants, countries };
+}
+
+/** The payment velocity is measured around: its card, event time and (if new) its own values. */
+interface VelocityAnchor {
+  readonly cardId: string;
+  readonly timestampMs: number;
+  /** The payment itself when it is not in the recent list yet; undefined when it is. */
+  readonly self?: {
+    readonly amount: number;
+    readonly merchantId: string;
+    readonly country: string;
+  };
+}
+
 /** Computes the features of payments; holds the precomputed feature names of the windows. */
 export class FraudFeatureExtractor {
+  /** Every feature name, for these windows. */
+  readonly featureNames: readonly string[];
   private readonly names: ReadonlyArray<Readonly<Record<string, string>>>;
   // Scratch space reused by every call (one extractor per task, calls never overlap).
   private readonly fromMs: number[];
@@ -107,7 +160,7 @@ export class FraudFeatureExtractor {
     new Map<string, number>(),
     new Map<string, number>(),
     new Map<string, number>(),
-  ];
+  ] as const;
 
   constructor(private readonly options: FraudFeatureOptions) {
     this.names = options.windows.map((w) => {
@@ -126,15 +179,18 @@ export class FraudFeatureExtractor {
     this.accountSum = zeros();
   }
 
-  /** Every feature name, in the order `compute` sets them. */
-  readonly featureNames: readonly string[];
-
   /**
    * Features of `txn` given its account's `state` (not yet containing `txn`). Writes them into
    * `out` (a reused object keeps one shape and spares an allocation per payment) and returns it.
-   * Does not change `state`.
+   * Velocity features are written only for the measures in `needs` (default: all). Does not
+   * change `state`.
    */
-  compute(state: AccountState, txn: FraudTransaction, out: FraudFeatures = {}): FraudFeatures {
+  compute(
+    state: AccountState,
+    txn: FraudTransaction,
+    out: FraudFeatures = {},
+    needs: VelocityNeeds = ALL_VELOCITY,
+  ): FraudFeatures {
     const o = this.options;
     const f = out;
     const n = state.amount.n;
@@ -152,7 +208,9 @@ export class FraudFeatureExtractor {
       const weight = o.priorWeight;
       const dof = weight + log.n - 1;
       const variance =
-        dof > 0 ? (weight * o.priorLogStdDev ** 2 + Math.max(0, log.m2)) / dof : o.priorLogStdDev ** 2;
+        dof > 0
+          ? (weight * o.priorLogStdDev ** 2 + Math.max(0, log.m2)) / dof
+          : o.priorLogStdDev ** 2;
       if (variance > 0) {
         logZ = (Math.log(txn.amount) - log.mean) / Math.sqrt(variance * (1 + 1 / log.n));
         const habitMean = Math.exp(log.mean + variance / 2);
@@ -191,7 +249,26 @@ export class FraudFeatureExtractor {
     f['card_testing'] =
       smallCount >= o.cardTesting.minSmall && txn.amount >= o.cardTesting.largeAmount;
 
-    this.velocity(state, txn, f);
+    this.velocity(
+      state,
+      {
+        cardId: txn.cardId,
+        timestampMs: txn.timestampMs,
+        self: { amount: txn.amount, merchantId: txn.merchantId, country: txn.country },
+      },
+      f,
+      needs,
+    );
+    return f;
+  }
+
+  /**
+   * Every velocity feature as of the account's latest scored payment (which is in the recent
+   * list already): what the query API shows. Empty for an account with no payment.
+   */
+  latestVelocity(state: AccountState, cardId: string, timestampMs: number): FraudFeatures {
+    const f: FraudFeatures = {};
+    this.velocity(state, { cardId, timestampMs }, f, ALL_VELOCITY);
     return f;
   }
 
@@ -200,71 +277,95 @@ export class FraudFeatureExtractor {
    * one pass over the recent payments. Distinct counts keep the newest event time of each
    * merchant or country: it is in window w when that time is after w's start.
    */
-  private velocity(state: AccountState, txn: FraudTransaction, f: FraudFeatures): void {
+  private velocity(
+    state: AccountState,
+    anchor: VelocityAnchor,
+    f: FraudFeatures,
+    needs: VelocityNeeds,
+  ): void {
+    if (!needs.sums && !needs.merchants && !needs.countries) return;
     const windows = this.options.windows;
     const w = windows.length;
-    const fromMs = this.fromMs;
-    const cardCount = this.cardCount;
-    const cardSum = this.cardSum;
-    const accountCount = this.accountCount;
-    const accountSum = this.accountSum;
-    const ts0 = txn.timestampMs;
+    const { fromMs, cardCount, cardSum, accountCount, accountSum } = this;
+    const ts0 = anchor.timestampMs;
+    const self = anchor.self;
+    let oldestFromMs = Number.POSITIVE_INFINITY;
     for (let i = 0; i < w; i++) {
       fromMs[i] = ts0 - windows[i]!.sizeMs;
-      cardCount[i] = 1;
-      cardSum[i] = txn.amount;
-      accountCount[i] = 1;
-      accountSum[i] = txn.amount;
+      if (fromMs[i]! < oldestFromMs) oldestFromMs = fromMs[i]!;
+      cardCount[i] = self === undefined ? 0 : 1;
+      cardSum[i] = self === undefined ? 0 : self.amount;
+      accountCount[i] = cardCount[i]!;
+      accountSum[i] = cardSum[i]!;
     }
-    const newest = this.newest;
-    for (const m of newest) m.clear();
-    const [cardMerchants, cardCountries, accountMerchants, accountCountries] = newest as [
-      Map<string, number>,
-      Map<string, number>,
-      Map<string, number>,
-      Map<string, number>,
-    ];
-    // The payment itself counts in every window.
-    cardMerchants.set(txn.merchantId, Number.POSITIVE_INFINITY);
-    cardCountries.set(txn.country, Number.POSITIVE_INFINITY);
-    accountMerchants.set(txn.merchantId, Number.POSITIVE_INFINITY);
-    accountCountries.set(txn.country, Number.POSITIVE_INFINITY);
-    const oldestFromMs = Math.min(...fromMs.slice(0, w));
+    const [cardMerchants, cardCountries, accountMerchants, accountCountries] = this.newest;
+    const merchants = needs.merchants;
+    const countries = needs.countries;
+    if (merchants) {
+      cardMerchants.clear();
+      accountMerchants.clear();
+    }
+    if (countries) {
+      cardCountries.clear();
+      accountCountries.clear();
+    }
+    if (self !== undefined) {
+      // The payment itself counts in every window.
+      if (merchants) {
+        cardMerchants.set(self.merchantId, Number.POSITIVE_INFINITY);
+        accountMerchants.set(self.merchantId, Number.POSITIVE_INFINITY);
+      }
+      if (countries) {
+        cardCountries.set(self.country, Number.POSITIVE_INFINITY);
+        accountCountries.set(self.country, Number.POSITIVE_INFINITY);
+      }
+    }
+    const cardId = anchor.cardId;
     const recent = state.recent;
     for (let r = 0; r < recent.length; r++) {
       const e = recent[r]!;
       const ts = e[0];
       // Event time after the window start: later payments that arrived first count too.
       if (ts <= oldestFromMs) continue;
-      const amount = e[1];
-      const sameCard = e[2] === txn.cardId;
-      for (let i = 0; i < w; i++) {
-        if (ts <= fromMs[i]!) continue;
-        accountCount[i]!++;
-        accountSum[i]! += amount;
-        if (sameCard) {
-          cardCount[i]!++;
-          cardSum[i]! += amount;
+      const sameCard = e[2] === cardId;
+      if (needs.sums) {
+        const amount = e[1];
+        for (let i = 0; i < w; i++) {
+          if (ts <= fromMs[i]!) continue;
+          accountCount[i]!++;
+          accountSum[i]! += amount;
+          if (sameCard) {
+            cardCount[i]!++;
+            cardSum[i]! += amount;
+          }
         }
       }
-      newer(accountMerchants, e[3], ts);
-      newer(accountCountries, e[4], ts);
-      if (sameCard) {
-        newer(cardMerchants, e[3], ts);
-        newer(cardCountries, e[4], ts);
+      if (merchants) {
+        newer(accountMerchants, e[3], ts);
+        if (sameCard) newer(cardMerchants, e[3], ts);
+      }
+      if (countries) {
+        newer(accountCountries, e[4], ts);
+        if (sameCard) newer(cardCountries, e[4], ts);
       }
     }
     for (let i = 0; i < w; i++) {
       const names = this.names[i]!;
       const from = fromMs[i]!;
-      f[names['card_count']!] = cardCount[i]!;
-      f[names['card_sum']!] = cardSum[i]!;
-      f[names['card_merchants']!] = countAfter(cardMerchants, from);
-      f[names['card_countries']!] = countAfter(cardCountries, from);
-      f[names['account_count']!] = accountCount[i]!;
-      f[names['account_sum']!] = accountSum[i]!;
-      f[names['account_merchants']!] = countAfter(accountMerchants, from);
-      f[names['account_countries']!] = countAfter(accountCountries, from);
+      if (needs.sums) {
+        f[names['card_count']!] = cardCount[i]!;
+        f[names['card_sum']!] = cardSum[i]!;
+        f[names['account_count']!] = accountCount[i]!;
+        f[names['account_sum']!] = accountSum[i]!;
+      }
+      if (merchants) {
+        f[names['card_merchants']!] = countAfter(cardMerchants, from);
+        f[names['account_merchants']!] = countAfter(accountMerchants, from);
+      }
+      if (countries) {
+        f[names['card_countries']!] = countAfter(cardCountries, from);
+        f[names['account_countries']!] = countAfter(accountCountries, from);
+      }
     }
   }
 }

@@ -55,7 +55,7 @@ export function parseFraudRulesText(
     });
   }
   try {
-    return FraudRuleSet.compile((doc as { rules: unknown }).rules, knownNames);
+    return FraudRuleSet.compile(doc.rules, knownNames);
   } catch (err) {
     if (err instanceof SluiceError) {
       throw new SluiceError(err.code, `${file}: ${err.message}`, { cause: err, context: { file } });
@@ -89,10 +89,14 @@ export class FraudRulesWatcher implements FraudRulesSource {
       info = statSync(options.path);
       this.text = readFileSync(options.path, 'utf8');
     } catch (err) {
-      throw new SluiceError('JOB_INVALID', `fraud rules file ${options.path}: ${errorMessage(err)}`, {
-        cause: err,
-        context: { file: options.path },
-      });
+      throw new SluiceError(
+        'JOB_INVALID',
+        `fraud rules file ${options.path}: ${errorMessage(err)}`,
+        {
+          cause: err,
+          context: { file: options.path },
+        },
+      );
     }
     this.mtimeMs = info.mtimeMs;
     this.size = info.size;
@@ -147,9 +151,13 @@ export class FraudRulesWatcher implements FraudRulesSource {
       const rules = parseFraudRulesText(text, path, knownNames);
       this.rules = rules;
       this.reloads++;
-      log.info(`fraud rules reloaded from ${path}: ${rules.rules.length} rules (version ${rules.version})`);
+      log.info(
+        `fraud rules reloaded from ${path}: ${rules.rules.length} rules (version ${rules.version})`,
+      );
     } catch (err) {
-      this.reject(`${errorMessage(err)}; keeping the previous rules (version ${this.rules.version})`);
+      this.reject(
+        `${errorMessage(err)}; keeping the previous rules (version ${this.rules.version})`,
+      );
     }
   }
 

@@ -46,12 +46,15 @@ interface CompiledRule {
 export class FraudRuleSet {
   /** Short hash of the rules' text: changes whenever a rule does. */
   readonly version: string;
+  /** Every name the rules read (so the scorer computes only the features they need). */
+  readonly fields: ReadonlySet<string>;
 
   private constructor(
     private readonly compiled: readonly CompiledRule[],
     readonly rules: readonly FraudRule[],
   ) {
     this.version = createHash('sha256').update(JSON.stringify(rules)).digest('hex').slice(0, 12);
+    this.fields = new Set(compiled.flatMap((c) => c.expression.fields));
   }
 
   /**
@@ -68,7 +71,10 @@ export class FraudRuleSet {
       if (!expr) exprOnly = false;
     };
     if (!Array.isArray(value)) {
-      throw new SluiceError('JOB_INVALID', 'fraud rules must be a list of {name, when, weight, reason}');
+      throw new SluiceError(
+        'JOB_INVALID',
+        'fraud rules must be a list of {name, when, weight, reason}',
+      );
     }
     const compiled: CompiledRule[] = [];
     const rules: FraudRule[] = [];
@@ -80,11 +86,13 @@ export class FraudRuleSet {
         return;
       }
       const r = raw as Record<string, unknown>;
-      for (const key of Object.keys(r)) {
-        if (!RULE_KEYS.has(key)) problem(`${at}: unknown key "${key}" (rules have name, when, weight, reason)`);
-      }
       const { name, when, weight, reason } = r;
       const label = typeof name === 'string' ? `${at} (${name})` : at;
+      for (const key of Object.keys(r)) {
+        if (!RULE_KEYS.has(key)) {
+          problem(`${label}: unknown key "${key}" (rules have name, when, weight, reason)`);
+        }
+      }
       if (typeof name !== 'string' || !RULE_NAME.test(name)) {
         problem(`${at}.name: must be a string of a-z, 0-9 and "-"`);
       } else if (seen.has(name)) {
@@ -107,7 +115,8 @@ export class FraudRuleSet {
         expression = compileExpression(when);
       } catch (err) {
         if (!(err instanceof ExpressionError)) throw err;
-        for (const p of err.problems) problem(`${label}.when: column ${p.column}: ${p.message}`, true);
+        for (const p of err.problems)
+          problem(`${label}.when: column ${p.column}: ${p.message}`, true);
         return;
       }
       const unknown = expression.fields.filter((f) => !knownNames.has(f));

@@ -14,13 +14,22 @@ import {
   type AccountStateLimits,
   type SeenEntry,
 } from './account-state.js';
-import { FraudAlertLog, fraudAlertRows, type FraudAlert, type StoredAlertEntry } from './fraud-alert-log.js';
+import {
+  FraudAlertLog,
+  fraudAlertRows,
+  type FraudAlert,
+  type StoredAlertEntry,
+} from './fraud-alert-log.js';
 import {
   FraudFeatureExtractor,
   fraudFeatureNames,
+  PAYMENT_FEATURE_NAMES,
+  velocityNeeds,
   type FraudFeatureOptions,
   type FraudFeatures,
+  type VelocityNeeds,
 } from './fraud-features.js';
+import type { FraudRuleSet } from './fraud-rules.js';
 import type { FraudRulesSource } from './fraud-rules-watcher.js';
 import { readFraudTransaction } from './fraud-transaction.js';
 import { statsStdDev } from './running-stats.js';
@@ -111,7 +120,8 @@ function validate(o: FraudScoreOptions): void {
   if (!(o.profile.learnClampLogStdDevs >= 0)) fail('profile.learnClamp', 'must be ≥ 0');
   if (!(f.priorLogStdDev > 0)) fail('profile.priorLogStdDev', 'must be > 0');
   if (!(f.priorWeight >= 0)) fail('profile.priorWeight', 'must be ≥ 0');
-  if (!(o.alert.threshold > 0 && o.alert.threshold <= 1)) fail('alert.threshold', 'must be in (0, 1]');
+  if (!(o.alert.threshold > 0 && o.alert.threshold <= 1))
+    fail('alert.threshold', 'must be in (0, 1]');
   whole('alert.keep', o.alert.keep, 1);
   if (o.storeName === o.alertStoreName) fail('store.name', 'must differ from the alert store name');
 }
@@ -121,9 +131,10 @@ function round4(x: number): number {
   return Math.round(x * 10_000) / 10_000;
 }
 
+/** The features named (all when `names` is undefined), fractions rounded. */
 function roundedFeatures(
   features: FraudFeatures,
-  names: readonly string[],
+  names: Iterable<string> = Object.keys(features),
 ): Record<string, number | boolean> {
   const out: Record<string, number | boolean> = {};
   for (const name of names) {
@@ -140,11 +151,20 @@ function seenRows(list: readonly SeenEntry[]): JsonObject[] {
 /**
  * How the query API presents an account's state: one row, `[startMs, endMs)` = the latest
  * payment's event time (+1 ms), holding the profile, the latest payment's features and score.
+ * With an extractor, the velocity features as of the latest payment are added to its features.
  */
-export function fraudAccountRows(key: string, value: unknown): JsonObject[] {
+export function fraudAccountRows(
+  key: string,
+  value: unknown,
+  extractor?: FraudFeatureExtractor,
+): JsonObject[] {
   const s = value as AccountState;
   const last = s.last_score;
   const at = last?.ts ?? 0;
+  const velocity =
+    extractor === undefined || last === null
+      ? {}
+      : roundedFeatures(extractor.latestVelocity(s, last.card_id, last.ts));
   return [
     {
       key,
@@ -162,7 +182,7 @@ export function fraudAccountRows(key: string, value: unknown): JsonObject[] {
         cards: seenRows(s.cards),
         last_location: s.last === null ? null : { lat: s.last[0], lon: s.last[1], ts: s.last[2] },
       },
-      features: last?.features ?? {},
+      features: { ...(last?.features ?? {}), ...velocity },
       last_score:
         last === null
           ? null
@@ -198,6 +218,9 @@ export class FraudScoreProcessor implements Processor {
   private store: KeyValueStore<AccountState> | undefined;
   private alerts: FraudAlertLog | undefined;
   private readonly scope: JsonObject = {};
+  /** The velocity measures the current rules read, and the rules they were worked out for. */
+  private needs: VelocityNeeds | undefined;
+  private needsOf: FraudRuleSet | undefined;
 
   constructor(private readonly options: FraudScoreOptions) {
     validate(options);
@@ -228,7 +251,13 @@ export class FraudScoreProcessor implements Processor {
   stores(): readonly StoreDeclaration[] {
     const { storeName, alertStoreName, queryable } = this.options;
     return [
-      { name: storeName, kind: 'key-value', stateId: this.stateId, queryable, view: fraudAccountRows },
+      {
+        name: storeName,
+        kind: 'key-value',
+        stateId: this.stateId,
+        queryable,
+        view: (key, value) => fraudAccountRows(key, value, this.features),
+      },
       {
         name: alertStoreName,
         kind: 'key-value',
@@ -279,8 +308,12 @@ export class FraudScoreProcessor implements Processor {
       if (v === undefined) delete scope[field];
       else scope[field] = v;
     }
-    this.features.compute(state, txn, scope as FraudFeatures);
     const rules = this.options.rules.current(ctx.nowMs());
+    if (rules !== this.needsOf || this.needs === undefined) {
+      this.needs = velocityNeeds(rules.fields, this.options.features.windows);
+      this.needsOf = rules;
+    }
+    this.features.compute(state, txn, scope as FraudFeatures, this.needs);
     const { score: rawScore, reasons } = rules.score(scope);
     const score = round4(rawScore);
     const alerted = score >= this.options.alert.threshold;
@@ -311,10 +344,14 @@ export class FraudScoreProcessor implements Processor {
       score,
       reasons,
       alerted,
-      features: roundedFeatures(scope as FraudFeatures, this.features.featureNames),
+      // Velocity features are left out: the query API computes them from `recent` when asked.
+      features: roundedFeatures(scope as FraudFeatures, PAYMENT_FEATURE_NAMES),
     };
     store.put(txn.accountId, state);
-    ctx.forward({ ...record, value: { ...record.value, fraud_score: score, fraud_reasons: reasons } });
+    ctx.forward({
+      ...record,
+      value: { ...record.value, fraud_score: score, fraud_reasons: reasons },
+    });
   }
 
   private requireStore(): KeyValueStore<AccountState> {
@@ -325,7 +362,10 @@ export class FraudScoreProcessor implements Processor {
 
 function withNode(err: unknown, node: string): SluiceError {
   if (err instanceof SluiceError) {
-    return new SluiceError(err.code, err.message, { cause: err, context: { ...err.context, node } });
+    return new SluiceError(err.code, err.message, {
+      cause: err,
+      context: { ...err.context, node },
+    });
   }
   return new SluiceError('INTERNAL', String(err), { cause: err, context: { node } });
 }

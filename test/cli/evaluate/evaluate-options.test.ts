@@ -8,13 +8,14 @@ import {
 } from '../../../src/cli/evaluate/evaluate-options.js';
 
 describe('parseEvaluateOptions', () => {
-  it('defaults to 200k events, seed 42, 10% held out, 2000 payments/s', () => {
+  it('defaults to 300k events, seed 42, 10% held out, half the payments warm-up, 2000/s', () => {
     expect(parseEvaluateOptions([])).toEqual({
       help: false,
       events: DEFAULT_EVALUATE_EVENTS,
       seed: 42,
       holdoutShare: 0.1,
       fraudRate: 0.01,
+      fraudWarmupShare: 0.5,
       transactionRatePerSec: 2000,
       brokers: undefined,
       recsJob: 'jobs/recommendations.yaml',
@@ -33,6 +34,8 @@ describe('parseEvaluateOptions', () => {
       '0.2',
       '--fraud-rate',
       '0.02',
+      '--fraud-warmup',
+      '0',
       '--transaction-rate',
       '500',
       '--brokers',
@@ -51,6 +54,7 @@ describe('parseEvaluateOptions', () => {
       seed: -7,
       holdoutShare: 0.2,
       fraudRate: 0.02,
+      fraudWarmupShare: 0,
       transactionRatePerSec: 500,
       brokers: ['a:1', 'b:2'],
       recsJob: 'r.yaml',
@@ -70,6 +74,8 @@ describe('parseEvaluateOptions', () => {
         '1',
         '--fraud-rate',
         'x',
+        '--fraud-warmup',
+        '1',
         '--transaction-rate',
         '0',
         '--brokers',
@@ -81,6 +87,7 @@ describe('parseEvaluateOptions', () => {
     expect(message).toContain('--events 10');
     expect(message).toContain('--holdout 1');
     expect(message).toContain('--fraud-rate x');
+    expect(message).toContain('--fraud-warmup 1');
     expect(message).toContain('--transaction-rate 0');
     expect(message).toContain('"nohost" is not host:port');
   });

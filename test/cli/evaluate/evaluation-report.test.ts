@@ -31,8 +31,9 @@ const run = {
   events: 1000,
   activityTraining: 450,
   activityHeldOut: 50,
-  payments: 500,
-  fraudLabels: 5,
+  warmupPayments: 250,
+  scoredPayments: 250,
+  scoredFraudLabels: 5,
   transactionRatePerSec: 100,
   achievedTransactionRatePerSec: 99,
   brokers: ['127.0.0.1:9092'],
@@ -41,12 +42,12 @@ const run = {
 };
 const fraud = fraudMetrics(
   [
-    { txnId: 'a', pattern: 'card_testing', incidentId: 'i' },
-    { txnId: 'b', pattern: 'spending_spike', incidentId: 'j' },
+    { txn_id: 'a', pattern: 'card_testing', incident_id: 'i' },
+    { txn_id: 'b', pattern: 'spending_spike', incident_id: 'j' },
   ],
   [
-    { txnId: 'a', reasons: ['r'], emittedAtMs: 105 },
-    { txnId: 'b', reasons: ['s'], emittedAtMs: 230 },
+    { txn_id: 'a', reasons: ['r'], ts: 0, emitted_at: 105 },
+    { txn_id: 'b', reasons: ['s'], ts: 0, emitted_at: 230 },
   ],
   new Map([
     ['a', 100],
@@ -132,5 +133,8 @@ describe('formatEvaluationReport', () => {
     ]) {
       expect(text).toContain(s);
     }
+    expect(formatEvaluationReport({ ...input, fraudWithWarmup: fraud })).toContain(
+      'with the warm-up payments too',
+    );
   });
 });

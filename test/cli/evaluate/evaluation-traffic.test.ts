@@ -8,6 +8,7 @@ describe('evaluationTraffic', () => {
     events: 20_000,
     holdoutShare: 0.2,
     fraudRate: 0.02,
+    fraudWarmupShare: 0.25,
     startMs: Date.UTC(2025, 0, 1),
     topicPrefix: 'p-',
   };
@@ -17,24 +18,28 @@ describe('evaluationTraffic', () => {
     const activity = t.training.length + t.heldOut.length;
     expect(t.training.length).toBe(Math.floor(activity * 0.8));
     expect(t.trainingMessages.every((m) => m.topic === 'p-user-activity')).toBe(true);
-    const payments = t.paymentMessages.filter((m) => m.stream === 'transactions');
+    const paymentMessages = [...t.warmupPayments, ...t.scoredPayments];
+    const payments = paymentMessages.filter((m) => m.stream === 'transactions');
     expect(activity + payments.length).toBe(options.events);
+    const warmup = t.warmupPayments.filter((m) => m.stream === 'transactions').length;
+    expect(warmup).toBe(Math.floor(payments.length * 0.25));
+    expect(t.scoredPayments[0]!.stream).toBe('transactions');
     expect(t.topics).toEqual({
       activity: 'p-user-activity',
       transactions: 'p-transactions',
       fraudLabels: 'p-fraud-labels',
     });
-    const labels = t.paymentMessages.filter((m) => m.stream === 'fraud-labels');
+    const labels = paymentMessages.filter((m) => m.stream === 'fraud-labels');
     expect(labels.length).toBeGreaterThan(50);
     // Each label follows its own payment (possibly after the payment's other labels: none).
-    t.paymentMessages.forEach((m, i) => {
+    paymentMessages.forEach((m, i) => {
       if (m.stream !== 'fraud-labels') return;
-      const before = t.paymentMessages[i - 1]!;
+      const before = paymentMessages[i - 1]!;
       const txn = JSON.parse(before.value.toString('utf8')) as { txn_id: string };
       const lbl = JSON.parse(m.value.toString('utf8')) as { txn_id: string };
       expect(lbl.txn_id).toBe(txn.txn_id);
     });
-    expect(t.paymentMessages.some((m) => m.corruption !== undefined)).toBe(false);
+    expect(paymentMessages.some((m) => m.corruption !== undefined)).toBe(false);
   });
 
   it('decodes the activity contract and is reproducible', () => {
@@ -48,8 +53,8 @@ describe('evaluationTraffic', () => {
     });
     const again = evaluationTraffic(options);
     expect(again.heldOut).toEqual(t.heldOut);
-    expect(again.paymentMessages.map((m) => m.value.toString())).toEqual(
-      t.paymentMessages.map((m) => m.value.toString()),
+    expect(again.scoredPayments.map((m) => m.value.toString())).toEqual(
+      t.scoredPayments.map((m) => m.value.toString()),
     );
   });
 });

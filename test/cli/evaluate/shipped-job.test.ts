@@ -62,5 +62,8 @@ describe('prefixedJobSpec', () => {
     expect(recs?.source.topics).toEqual(['eval-x-user-activity']);
     expect(recs && alertTopicOf(recs)).toBeUndefined();
     expect(await loadShippedJob('jobs/no-such-job.yaml', 'p-')).toBeUndefined();
+    const fraud = await loadShippedJob('jobs/fraud-signals.yaml', 'eval-x-');
+    expect(fraud && alertTopicOf(fraud)).toBe('eval-x-fraud-alerts');
+    expect(fraud?.source.topics).toEqual(['eval-x-transactions']);
   });
 });
