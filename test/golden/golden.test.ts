@@ -77,23 +77,20 @@ describe('golden corpus', () => {
     // restart. Within one sub-topology that only repeats outputs; across a repartition topic the
     // upstream replay writes copies again, which a stateful downstream task skips by their origin
     // header (committed with its state), so counts must not double either.
-    it(
-      'ends the same when uncommitted records are redelivered after a restart',
-      async () => {
-        const commitEvery = c.options.commitEvery ?? 3;
-        const straight = await runGoldenCase(c, { commitEvery });
-        const diverged: number[] = [];
-        const details: string[] = [];
-        for (let k = 0; k <= c.inputs.length; k++) {
-          const restarted = await runGoldenCase(c, { restartAfter: k, commitEvery });
-          const difference = restartDivergence(straight, restarted);
-          if (difference === undefined) continue;
-          diverged.push(k);
-          details.push(`restart after record ${k}: ${difference}`);
-        }
-        const known = c.options.knownRestartBug?.withRedelivery ?? [];
-        expect(diverged, details.join('\n')).toEqual(known);
-      },
-    );
+    it('ends the same when uncommitted records are redelivered after a restart', async () => {
+      const commitEvery = c.options.commitEvery ?? 3;
+      const straight = await runGoldenCase(c, { commitEvery });
+      const diverged: number[] = [];
+      const details: string[] = [];
+      for (let k = 0; k <= c.inputs.length; k++) {
+        const restarted = await runGoldenCase(c, { restartAfter: k, commitEvery });
+        const difference = restartDivergence(straight, restarted);
+        if (difference === undefined) continue;
+        diverged.push(k);
+        details.push(`restart after record ${k}: ${difference}`);
+      }
+      const known = c.options.knownRestartBug?.withRedelivery ?? [];
+      expect(diverged, details.join('\n')).toEqual(known);
+    });
   });
 });
