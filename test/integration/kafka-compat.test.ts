@@ -153,7 +153,13 @@ describe('kafkajs against the local broker', () => {
     await transaction.commit();
     await producer.disconnect();
 
-    const committed = await admin.fetchOffsets({ groupId, topics: [topic] });
+    // The broker applies transactional offsets when the commit marker is written, which can
+    // land just after commit() returns: poll briefly (bounded) instead of reading once.
+    let committed = await admin.fetchOffsets({ groupId, topics: [topic] });
+    for (let i = 0; i < 50 && committed[0]?.partitions[0]?.offset !== '7'; i++) {
+      await new Promise((r) => setTimeout(r, 100));
+      committed = await admin.fetchOffsets({ groupId, topics: [topic] });
+    }
     expect(committed[0]?.partitions).toEqual([
       expect.objectContaining({ partition: 0, offset: '7' }),
     ]);
