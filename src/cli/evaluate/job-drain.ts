@@ -36,6 +36,7 @@ export async function waitForJobsDrained(
   let lastSignature = '';
   let lastMoveMs = performance.now();
   let lastProgressMs = 0;
+  let lastProgressBehind: number | undefined;
   let drainedSince: { ms: number; ends: string } | undefined;
   for (;;) {
     for (const status of service.engine.status()) {
@@ -63,8 +64,18 @@ export async function waitForJobsDrained(
       );
     }
     if (o.progress && check.behind > 0 && nowMs - lastProgressMs >= 5_000) {
+      // Rate and ETA from the backlog's change since the previous line.
+      let rate = '';
+      if (lastProgressBehind !== undefined && lastProgressMs > 0) {
+        const perSec = ((lastProgressBehind - check.behind) * 1000) / (nowMs - lastProgressMs);
+        rate =
+          perSec > 0
+            ? ` · ${Math.round(perSec).toLocaleString('en-US')} records/s · ETA ${Math.ceil(check.behind / perSec)} s`
+            : ' · no progress in the last interval';
+      }
       lastProgressMs = nowMs;
-      o.progress(`${check.behind.toLocaleString('en-US')} records still to process`);
+      lastProgressBehind = check.behind;
+      o.progress(`${check.behind.toLocaleString('en-US')} records still to process${rate}`);
     }
     await new Promise((resolve) => setTimeout(resolve, o.pollMs));
   }
