@@ -325,7 +325,8 @@ export class StoreManager {
         lastLogMs = nowMs;
         this.options.log?.(
           `state ${request.job}/${store}/${request.partition}: restored ${progress.restoredRecords} of ` +
-            `~${progress.totalRecords} records (${Math.round(progress.recordsPerSecond)}/s)`,
+            `~${progress.totalRecords} records (${Math.round(progress.recordsPerSecond)}/s, ETA ` +
+            `${progress.recordsPerSecond > 0 ? Math.ceil(Math.max(0, progress.totalRecords - progress.restoredRecords) / progress.recordsPerSecond) : '?'} s)`,
         );
       }
     };
