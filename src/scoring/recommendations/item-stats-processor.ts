@@ -139,6 +139,9 @@ export class ItemStatsProcessor implements Processor {
       store.put(item, state);
       this.meta.pairs += pair.weight;
       store.put(META_KEY, this.meta);
+      // Later nodes (e.g. a to-topic feeding the dashboard's coverage table) see each seen item's
+      // neighbour count as it changes (events below forward it too, so items without any count).
+      ctx.forward({ ...record, value: { item_id: item, neighbours: state.n.length } });
       return;
     }
     const event = readActivityEvent(record.value);
@@ -169,6 +172,7 @@ export class ItemStatsProcessor implements Processor {
     this.meta.events += 1;
     if (record.timestampMs > this.meta.refMs) this.meta.refMs = record.timestampMs;
     store.put(META_KEY, this.meta);
+    ctx.forward({ ...record, value: { item_id: item, neighbours: state.n.length } });
   }
 
   private offerCategory(category: string, item: string, score: number): void {

@@ -37,6 +37,10 @@ const EXPECTED_PRODUCERS: Readonly<Record<string, { producer: string; ddl: strin
       'jobs/recommendations.yaml: a to-duckdb node writing item_id and neighbours (count) per item',
     ddl: 'CREATE TABLE item_neighbours (item_id VARCHAR, neighbours BIGINT)',
   },
+  item_neighbours_latest: {
+    producer: 'the view of item_neighbours (to-duckdb latestBy [item_id])',
+    ddl: 'CREATE VIEW item_neighbours_latest AS SELECT * FROM item_neighbours',
+  },
 };
 
 /** Tables (and their `_latest` views) that to-duckdb nodes of jobs/*.yaml write. */

@@ -68,7 +68,7 @@ describe('recommendations job', () => {
     const topology = recommendationsTopology();
     expect(topology.subtopologies.map((s) => s.nodes.map((n) => n.kind))).toEqual([
       ['recs-history', 'key-by'],
-      ['recs-items'],
+      ['recs-items', 'to-topic'],
     ]);
     expect(findRecommendationStores([topology])).toEqual({
       history: 'user-history',
