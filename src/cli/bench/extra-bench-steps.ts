@@ -13,5 +13,6 @@
 
 import type { BenchStep } from './bench-step.js';
 import { duckdbSinkStep } from './duckdb-sink-step.js';
+import { fraudJobStep } from './fraud-job-step.js';
 
-export const EXTRA_BENCH_STEPS: readonly BenchStep[] = [duckdbSinkStep];
+export const EXTRA_BENCH_STEPS: readonly BenchStep[] = [duckdbSinkStep, fraudJobStep];
