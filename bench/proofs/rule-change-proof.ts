@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { Kafka, logLevel, Partitioners } from 'kafkajs';
 import { DemoDataGenerator } from '../../src/cli/generate/demo-data-generator.js';
+import { prefixedJobSpec } from '../../src/cli/evaluate/shipped-job.js';
 import { startService } from '../../src/cli/sluice-service.js';
 import { loadConfig } from '../../src/config/sluice-config.js';
 import { parseJobText } from '../../src/jobs/job-loader.js';
@@ -25,24 +26,16 @@ const dir = await mkdtemp(join(tmpdir(), 'sluice-rule-proof-'));
 const rulesFile = join(dir, 'fraud-rules.yaml');
 await copyFile('jobs/rules/fraud-rules.yaml', rulesFile);
 
-// The shipped job with every topic prefixed and the rules file pointing at the copy.
-function patch(value: unknown): unknown {
-  if (Array.isArray(value)) return value.map(patch);
-  if (value === null || typeof value !== 'object') return value;
-  const out: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(value)) {
-    if (k === 'topic' && typeof v === 'string') out[k] = `${prefix}${v}`;
-    else if (k === 'topics' && Array.isArray(v)) out[k] = v.map((t) => `${prefix}${String(t)}`);
-    else if (k === 'rulesFile') out[k] = rulesFile;
-    else out[k] = patch(v);
-  }
-  return out;
-}
 const parsed = parseJobText(
   await readFile('jobs/fraud-signals.yaml', 'utf8'),
   'jobs/fraud-signals.yaml',
 );
-const spec = { ...(patch(parsed.spec) as JobSpec), name: `${prefix}fraud-signals` };
+// The shipped job with every topic prefixed and the rules file pointing at the copy.
+const shipped = prefixedJobSpec(parsed.spec!, prefix);
+const spec: JobSpec = {
+  ...shipped,
+  nodes: shipped.nodes.map((n) => (n.kind === 'fraud-score' ? { ...n, rulesFile } : n)),
+};
 const topology = buildTopology(spec);
 
 const port = 18000 + Math.floor(Math.random() * 1000);

@@ -2,9 +2,10 @@
 // account) and GET /fraud/alerts (recent alerts), read from the fraud-score node's queryable
 // stores through the QueryBackend; the stores' views shape the rows (src/scoring/fraud).
 
-import type { FastifyInstance, FastifyReply } from 'fastify';
+import type { FastifyInstance } from 'fastify';
 import type { QueryBackend } from '../../core/query.js';
 import { HttpError } from '../plugins/error-handler.js';
+import { forwardToOwner } from '../plugins/forward-to-owner.js';
 
 /** The stores of one fraud-score node (found by the cli in the running topologies). */
 export interface FraudRouteStores {
@@ -122,7 +123,8 @@ export async function fraudRoutes(
         if (!view) continue;
         if (!request.query.forwarded) {
           const owner = await backend.ownerOf(s.accounts, accountId);
-          if (owner.kind === 'remote') return forward(reply, owner.address, request.url);
+          if (owner.kind === 'remote')
+            return forwardToOwner(reply, owner.address, request.url, 'account');
           if (owner.kind === 'unavailable') throw new HttpError(503, owner.reason);
         }
         const rows = await view.windowsOfKey(accountId);
@@ -174,18 +176,4 @@ export async function fraudRoutes(
       return { count: newest.length, alerts: newest };
     },
   );
-}
-
-async function forward(reply: FastifyReply, address: string, url: string): Promise<FastifyReply> {
-  const target = new URL(url, `http://${address}`);
-  target.searchParams.set('forwarded', 'true');
-  try {
-    const res = await fetch(target, { signal: AbortSignal.timeout(5000) });
-    return reply
-      .status(res.status)
-      .type('application/json')
-      .send(await res.text());
-  } catch (err) {
-    throw new HttpError(503, `owner of this account at ${address} did not answer: ${String(err)}`);
-  }
 }

@@ -1,9 +1,10 @@
 // Store queries: windows of one key, and windows in a time range across keys. A key owned by
 // another instance is answered by that instance (the request is forwarded once).
 
-import type { FastifyInstance, FastifyReply } from 'fastify';
+import type { FastifyInstance } from 'fastify';
 import type { QueryBackend } from '../../core/query.js';
 import { HttpError } from '../plugins/error-handler.js';
+import { forwardToOwner } from '../plugins/forward-to-owner.js';
 
 /** Largest `limit` a window range may ask for. */
 export const MAX_WINDOW_LIMIT = 10_000;
@@ -67,7 +68,8 @@ export async function storeRoutes(app: FastifyInstance, backend: QueryBackend): 
       if (!store) throw new HttpError(404, `unknown store "${name}"`);
       if (!forwarded) {
         const owner = await backend.ownerOf(name, key);
-        if (owner.kind === 'remote') return forward(reply, owner.address, request.url);
+        if (owner.kind === 'remote')
+          return forwardToOwner(reply, owner.address, request.url, 'key');
         if (owner.kind === 'unavailable') throw new HttpError(503, owner.reason);
       }
       const windows = await store.windowsOfKey(key, from, to);
@@ -116,19 +118,5 @@ export async function storeRoutes(app: FastifyInstance, backend: QueryBackend): 
 function checkRange(from: number | undefined, to: number | undefined): void {
   if (from !== undefined && to !== undefined && from > to) {
     throw new HttpError(400, `from (${from}) is after to (${to})`);
-  }
-}
-
-async function forward(reply: FastifyReply, address: string, url: string): Promise<FastifyReply> {
-  const target = new URL(url, `http://${address}`);
-  target.searchParams.set('forwarded', 'true');
-  try {
-    const res = await fetch(target, { signal: AbortSignal.timeout(5000) });
-    return reply
-      .status(res.status)
-      .type('application/json')
-      .send(await res.text());
-  } catch (err) {
-    throw new HttpError(503, `owner of this key at ${address} did not answer: ${String(err)}`);
   }
 }

@@ -5,27 +5,14 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Kafka, logLevel, Partitioners } from 'kafkajs';
 import { parseJobText } from '../../jobs/job-loader.js';
-import type { JobSpec } from '../../jobs/job-spec.js';
 import { KafkaAdmin } from '../../sources/kafka/kafka-admin.js';
 import { DemoDataGenerator } from '../generate/demo-data-generator.js';
+import { prefixedJobSpec } from '../evaluate/shipped-job.js';
 import type { BenchStep } from './bench-step.js';
 import { measureSluiceThroughput } from './sluice-job-run.js';
 
 const PAYMENTS = 200_000;
 const PARTITIONS = 4;
-
-/** The job file's spec with its name and every topic it names prefixed. */
-function prefixed(value: unknown, prefix: string): unknown {
-  if (Array.isArray(value)) return value.map((v) => prefixed(v, prefix));
-  if (value === null || typeof value !== 'object') return value;
-  const out: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(value)) {
-    if (k === 'topic' && typeof v === 'string') out[k] = `${prefix}${v}`;
-    else if (k === 'topics' && Array.isArray(v)) out[k] = v.map((t) => `${prefix}${String(t)}`);
-    else out[k] = prefixed(v, prefix);
-  }
-  return out;
-}
 
 export const fraudJobStep: BenchStep = {
   name: 'fraud-signals',
@@ -34,7 +21,7 @@ export const fraudJobStep: BenchStep = {
     const file = 'jobs/fraud-signals.yaml';
     const parsed = parseJobText(await readFile(file, 'utf8'), file);
     if (!parsed.spec) throw new Error(`${file} is not valid`);
-    const spec = { ...(prefixed(parsed.spec, prefix) as JobSpec), name: `${prefix}job` };
+    const spec = prefixedJobSpec(parsed.spec, prefix);
     const topic = `${prefix}transactions`;
     ctx.cleanupLater({ groups: [spec.name] });
 

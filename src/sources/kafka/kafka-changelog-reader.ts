@@ -5,8 +5,9 @@
 import { randomUUID } from 'node:crypto';
 import { Kafka, logLevel, type Admin } from 'kafkajs';
 import { toSluiceError } from '../../core/errors.js';
-import type { RawRecord, RecordHeaders } from '../../core/record.js';
+import type { RawRecord } from '../../core/record.js';
 import type { ChangelogReader } from '../../core/store.js';
+import { decodeHeaders } from './kafka-headers.js';
 
 export class KafkaChangelogReader implements ChangelogReader {
   private readonly kafka: Kafka;
@@ -140,18 +141,4 @@ export class KafkaChangelogReader implements ChangelogReader {
     }
     return this.admin;
   }
-}
-
-function decodeHeaders(headers: Record<string, unknown> | undefined): RecordHeaders {
-  const out: RecordHeaders = {};
-  for (const [k, v] of Object.entries(headers ?? {})) {
-    if (v !== undefined) out[k] = headerText(v);
-  }
-  return out;
-}
-
-function headerText(v: unknown): string {
-  if (Buffer.isBuffer(v)) return v.toString('utf8');
-  if (Array.isArray(v)) return v.map(headerText).join(',');
-  return typeof v === 'string' ? v : JSON.stringify(v);
 }

@@ -3,7 +3,8 @@
 
 import { Kafka, logLevel, type Consumer, type EachBatchPayload } from 'kafkajs';
 import { SluiceError } from '../../core/errors.js';
-import type { RawRecord, RecordHeaders } from '../../core/record.js';
+import type { RawRecord } from '../../core/record.js';
+import { decodeHeaders } from './kafka-headers.js';
 import { partitionAlignedAssigner, type MemberInfo } from './partition-aligned-assigner.js';
 
 export interface TopicPartitionOffset {
@@ -121,7 +122,7 @@ export class KafkaSource {
             timestampMs: Number(m.timestamp),
             key: m.key,
             value: m.value,
-            headers: m.headers ? decodeHeaders(m.headers) : EMPTY_HEADERS,
+            headers: decodeHeaders(m.headers),
           };
         }
         let seeked = false;
@@ -177,27 +178,4 @@ export class KafkaSource {
   get groupId(): string {
     return this.options.groupId;
   }
-}
-
-const EMPTY_HEADERS: RecordHeaders = Object.freeze({});
-
-function decodeHeaders(headers: Record<string, unknown>): RecordHeaders {
-  // Perf (sluice bench): kafkajs hands every record a headers object, almost always empty;
-  // `for…in` and a lazily created result allocate nothing for those (Object.entries did, twice
-  // per record).
-  let out: RecordHeaders | undefined;
-  for (const k in headers) {
-    if (!Object.prototype.hasOwnProperty.call(headers, k)) continue;
-    const v = headers[k];
-    if (v === undefined) continue;
-    out ??= Object.create(null) as RecordHeaders;
-    out[k] = headerText(v);
-  }
-  return out ?? EMPTY_HEADERS;
-}
-
-function headerText(v: unknown): string {
-  if (Buffer.isBuffer(v)) return v.toString('utf8');
-  if (Array.isArray(v)) return v.map(headerText).join(',');
-  return typeof v === 'string' ? v : JSON.stringify(v);
 }
