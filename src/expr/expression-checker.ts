@@ -3,7 +3,7 @@
 // function definitions, access to JavaScript internals (`constructor`, `__proto__`, ...) —
 // with the column of the offending text, so a job file can point at it.
 
-import { DISABLED_FUNCTIONS } from './expression-math.js';
+import { DISABLED_FUNCTIONS, OPERATOR_FUNCTIONS } from './expression-math.js';
 import {
   EXPRESSION_FUNCTIONS,
   lookupExpressionConstant,
@@ -23,27 +23,7 @@ export interface CheckResult {
 }
 
 /** mathjs operator functions an expression may use: arithmetic, comparison, logic, `??`. */
-const ALLOWED_OPERATORS: ReadonlySet<string> = new Set([
-  'add',
-  'subtract',
-  'multiply',
-  'divide',
-  'pow',
-  'mod',
-  'unaryMinus',
-  'unaryPlus',
-  'equal',
-  'unequal',
-  'smaller',
-  'smallerEq',
-  'larger',
-  'largerEq',
-  'and',
-  'or',
-  'xor',
-  'not',
-  'nullish',
-]);
+const ALLOWED_OPERATORS: ReadonlySet<string> = new Set(OPERATOR_FUNCTIONS);
 
 const COMPARISONS: ReadonlySet<string> = new Set([
   'equal',

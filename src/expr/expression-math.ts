@@ -45,8 +45,11 @@ export const DISABLED_FUNCTIONS = [
   'chain',
 ] as const;
 
-/** The mathjs function names operators compile to, resolved before the lock so none is lazy after. */
-const OPERATOR_FUNCTIONS = [
+/**
+ * The mathjs function names operators compile to (arithmetic, comparison, logic, `??`): resolved
+ * before the lock so none is lazy after, and the only operators the checker accepts.
+ */
+export const OPERATOR_FUNCTIONS = [
   'add',
   'subtract',
   'multiply',
