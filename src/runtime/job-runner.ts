@@ -58,6 +58,8 @@ export class JobRunner {
   private stopped = false;
   private commitTimer: NodeJS.Timeout | undefined;
   private failedCommits = 0;
+  /** A commit whose phase 1 ran and whose flush may still be in flight. */
+  private pendingCommit: PendingCommit | undefined;
   /** Per task: the input positions of its last successful commit (where a rewind goes). */
   private readonly committedPositions = new Map<string, Map<string, string>>();
   private readonly partitionCounts = new Map<number, number>();
@@ -142,6 +144,7 @@ export class JobRunner {
     clearInterval(this.commitTimer);
     await this.enqueue(async () => {
       await this.commitAll();
+      await this.finishPendingCommit();
       for (const [id, task] of this.tasks) await this.closeTask(id, task);
     });
     await this.source?.stop();
@@ -325,6 +328,7 @@ export class JobRunner {
     const revoked = [...this.tasks].filter(([id]) => !keep.has(id));
     if (revoked.length > 0) {
       await this.commitAll();
+      await this.finishPendingCommit();
       for (const [id, task] of revoked) await this.closeTask(id, task);
       this.options.logger.info(
         `job ${this.job}: revoked tasks ${revoked.map(([id]) => id).join(', ')}`,
@@ -355,22 +359,92 @@ export class JobRunner {
   }
 
   /**
-   * Commits; if flushing outputs fails, the tasks are closed without committing and the
-   * partitions rewound to the last commit, so nothing since then is lost or counted twice (the
-   * stores reopen at their last complete commit). Repeated failures stop the job.
+   * Commits in two phases so processing goes on while outputs are in flight. Phase 1 (here, in
+   * the serial queue): processors' commit hooks, each task's state prepares its changelog records
+   * and checkpoint, and the sink flush starts. Phase 2 (`finishPendingCommit`, between batches
+   * once the flush is acknowledged): RocksDB batches with the prepared offsets, then the group
+   * offsets. A commit finishes before the next one starts. If the flush fails, the tasks are
+   * closed without completing and the partitions rewound to the last completed commit, so nothing
+   * since then is lost or counted twice. Repeated failures stop the job.
    */
   private async commitAll(): Promise<void> {
+    await this.finishPendingCommit();
+    if (!this.sink || !this.source) return;
+    const started = performance.now();
+    const prepared: PreparedTask[] = [];
     try {
-      await this.commitOnce();
-      this.failedCommits = 0;
+      for (const [id, task] of this.tasks) {
+        await task.beforeCommit();
+        task.state.prepareCommit(task.checkpointOffsets());
+        prepared.push({
+          id,
+          task,
+          positions: new Map(task.positions),
+          sourceTimestamps: task.pendingSourceTimestamps.splice(0),
+        });
+      }
     } catch (err) {
-      this.failedCommits++;
-      this.options.logger.error(
-        `job ${this.job}: commit failed (${this.failedCommits} in a row), rewinding to the last commit: ${errorMessage(err)}`,
-      );
-      await this.rewindToLastCommit();
-      if (this.failedCommits >= MAX_FAILED_COMMITS) throw err;
+      await this.onCommitFailed(err);
+      return;
     }
+    this.lastCommitMs = this.options.clock.nowMs();
+    // Flush before persisting offsets, or a crash could keep offsets whose outputs were lost.
+    const flushed = this.sink.flush().then(
+      () => undefined,
+      (err: unknown) => ({ err }),
+    );
+    const pending: PendingCommit = { prepared, flushed, started, finished: false };
+    this.pendingCommit = pending;
+    void flushed.then(() => {
+      if (!pending.finished)
+        void this.enqueue(() => this.finishPendingCommit()).catch(() => undefined);
+    });
+  }
+
+  /** Phase 2 of the commit in flight, if any: waits for its flush, then persists. */
+  private async finishPendingCommit(): Promise<void> {
+    const pending = this.pendingCommit;
+    if (!pending || pending.finished) return;
+    const failed = await pending.flushed;
+    pending.finished = true;
+    this.pendingCommit = undefined;
+    if (failed) {
+      await this.onCommitFailed(failed.err);
+      return;
+    }
+    try {
+      const flushedAtMs = this.options.clock.nowMs();
+      const latency = this.options.metrics.histogram('endToEndLatency', { job: this.job });
+      const offsets = [];
+      for (const { id, task, positions, sourceTimestamps } of pending.prepared) {
+        if (this.tasks.get(id) !== task) continue;
+        await task.state.completeCommit();
+        for (const ts of sourceTimestamps) latency.observe(Math.max(0, flushedAtMs - ts) / 1000);
+        for (const [topic, offset] of positions)
+          offsets.push({ topic, partition: task.id.partition, offset });
+        this.committedPositions.set(id, positions);
+      }
+      await this.source?.commit(offsets);
+    } catch (err) {
+      await this.onCommitFailed(err);
+      return;
+    }
+    this.failedCommits = 0;
+    for (const [topic, count] of this.sink?.sentByTopic ?? []) {
+      this.options.metrics.counter('recordsOut', { job: this.job, topic }).value = count;
+    }
+    this.options.metrics
+      .histogram('commitDuration', { job: this.job })
+      .observe((performance.now() - pending.started) / 1000);
+  }
+
+  private async onCommitFailed(err: unknown): Promise<void> {
+    this.failedCommits++;
+    this.options.logger.error(
+      `job ${this.job}: commit failed (${this.failedCommits} in a row), rewinding to the last commit: ${errorMessage(err)}`,
+    );
+    await this.rewindToLastCommit();
+    if (this.failedCommits >= MAX_FAILED_COMMITS) throw err;
   }
 
   private async rewindToLastCommit(): Promise<void> {
@@ -384,38 +458,22 @@ export class JobRunner {
     }
     this.options.metrics.gauge('assignedPartitions', { job: this.job }).set(this.tasks.size);
   }
+}
 
-  /** Flush sinks and changelogs → persist state with offsets → commit group offsets. */
-  private async commitOnce(): Promise<void> {
-    if (!this.sink || !this.source) return;
-    const started = performance.now();
-    for (const task of this.tasks.values()) {
-      await task.beforeCommit();
-      task.state.prepareCommit(task.checkpointOffsets());
-    }
-    // Flush before persisting offsets, or a crash could keep offsets whose outputs were lost.
-    await this.sink.flush();
-    const flushedAtMs = this.options.clock.nowMs();
-    const latency = this.options.metrics.histogram('endToEndLatency', { job: this.job });
-    const offsets = [];
-    for (const task of this.tasks.values()) {
-      await task.state.completeCommit();
-      for (const ts of task.pendingSourceTimestamps)
-        latency.observe(Math.max(0, flushedAtMs - ts) / 1000);
-      task.pendingSourceTimestamps.length = 0;
-      for (const [topic, offset] of task.positions)
-        offsets.push({ topic, partition: task.id.partition, offset });
-    }
-    await this.source.commit(offsets);
-    for (const [id, task] of this.tasks) this.committedPositions.set(id, new Map(task.positions));
-    this.lastCommitMs = this.options.clock.nowMs();
-    for (const [topic, count] of this.sink.sentByTopic) {
-      this.options.metrics.counter('recordsOut', { job: this.job, topic }).value = count;
-    }
-    this.options.metrics
-      .histogram('commitDuration', { job: this.job })
-      .observe((performance.now() - started) / 1000);
-  }
+interface PreparedTask {
+  readonly id: string;
+  readonly task: StreamTask;
+  /** Input positions the prepared state reflects (what the group commit records). */
+  readonly positions: Map<string, string>;
+  readonly sourceTimestamps: number[];
+}
+
+interface PendingCommit {
+  readonly prepared: readonly PreparedTask[];
+  /** Resolves when the sink acknowledged everything up to phase 1; `{ err }` if it failed. */
+  readonly flushed: Promise<{ err: unknown } | undefined>;
+  readonly started: number;
+  finished: boolean;
 }
 
 /** Creates the job's DLQ, sink, repartition and changelog topics with the sources' partitions. */

@@ -1,9 +1,15 @@
-// Sink step of the flow: the only module that owns a kafkajs producer. Records are queued
-// without awaiting and sent in large batches; flush() resolves when every one is acknowledged.
+// Sink step of the flow: records are packed into frames on the job's thread and produced by a
+// kafkajs producer on a thread of their own (producer-worker.ts), so request encoding and its
+// garbage use the second core. Nothing is awaited per record; flush() resolves when every
+// record sent so far is acknowledged.
 
-import { CompressionTypes, Kafka, logLevel, type Message, type Producer } from 'kafkajs';
+import { createRequire } from 'node:module';
+import { pathToFileURL } from 'node:url';
+import { Worker } from 'node:worker_threads';
 import { errorMessage, SluiceError } from '../../core/errors.js';
 import type { OutputRecord, RecordSink } from '../../core/sink.js';
+import type { FromProducer, ProducerThreadOptions, ToProducer } from './producer-protocol.js';
+import { RecordFrameWriter } from './record-frame.js';
 
 export interface KafkaTopicSinkOptions {
   brokers: readonly string[];
@@ -19,56 +25,86 @@ export interface KafkaTopicSinkOptions {
   idempotent?: boolean;
 }
 
+/** Run from TypeScript sources (tests, tsx scripts), the thread needs tsx to load its module. */
+const FROM_SOURCES = import.meta.url.endsWith('.ts');
+
+function startProducerThread(workerData: ProducerThreadOptions): Worker {
+  if (!FROM_SOURCES)
+    return new Worker(new URL('./producer-worker.js', import.meta.url), { workerData });
+  // Workers ignore `--import tsx`; register tsx's loader inside the thread, then load the module.
+  const tsxApi = createRequire(import.meta.url)
+    .resolve('tsx/esm/api')
+    .replace(/\.cjs$/, '.mjs');
+  const entry = new URL('./producer-worker.ts', import.meta.url).href;
+  const bootstrap = `import(${JSON.stringify(pathToFileURL(tsxApi).href)}).then((m) => { m.register(); return import(${JSON.stringify(entry)}); });`;
+  return new Worker(bootstrap, { eval: true, workerData });
+}
+
 export class KafkaTopicSink implements RecordSink {
-  private readonly producer: Producer;
-  private queue: OutputRecord[] = [];
-  private inFlight: Array<Promise<unknown>> = [];
-  /** The last batch handed to the producer: the next one starts after it (see sendQueued). */
-  private tail: Promise<unknown> = Promise.resolve();
-  private failure: unknown;
+  private readonly writer = new RecordFrameWriter();
+  private sentSeq = 0;
+  private settledSeq = 0;
+  private waiters: Array<{ seq: number; resolve: () => void }> = [];
+  private failure: string | undefined;
+  private dead: string | undefined;
+  private closed: Promise<void> | undefined;
   private readonly batchRecords: number;
   private readonly batchBytes: number;
-  private queuedBytes = 0;
   /** Records acknowledged per topic (for metrics). */
   readonly sentByTopic = new Map<string, number>();
 
-  private constructor(producer: Producer, options: KafkaTopicSinkOptions) {
-    this.producer = producer;
+  private constructor(
+    private readonly worker: Worker,
+    options: KafkaTopicSinkOptions,
+  ) {
     this.batchRecords = options.batchRecords ?? 5000;
     this.batchBytes = options.batchBytes ?? 512 * 1024;
+    worker.on('message', (message: FromProducer) => this.onMessage(message));
+    worker.on('error', (err) => this.onDeath(`producer thread failed: ${errorMessage(err)}`));
+    worker.on('exit', (code) => this.onDeath(`producer thread exited (code ${code})`));
   }
 
   static async connect(options: KafkaTopicSinkOptions): Promise<KafkaTopicSink> {
-    const kafka = new Kafka({
-      clientId: options.clientId,
+    const threadOptions: ProducerThreadOptions = {
       brokers: [...options.brokers],
-      logLevel: logLevel.NOTHING,
-      retry: { retries: 8 },
-    });
-    const producer = kafka.producer({
+      clientId: options.clientId,
       idempotent: options.idempotent ?? false,
-      maxInFlightRequests: options.idempotent ? 1 : 5,
-      allowAutoTopicCreation: true,
+      maxRequestBytes: options.batchBytes ?? 512 * 1024,
+    };
+    const worker = startProducerThread(threadOptions);
+    // The producer's sockets must not keep a process alive that forgot to close its sink.
+    worker.unref();
+    const ready = await new Promise<string | undefined>((resolve) => {
+      const onMessage = (message: FromProducer): void => {
+        if (message.type === 'ready') done(undefined);
+        else if (message.type === 'connect-failed') done(message.message);
+      };
+      const onError = (err: unknown): void => done(errorMessage(err));
+      const onExit = (code: number): void => done(`producer thread exited (code ${code})`);
+      const done = (failure: string | undefined): void => {
+        worker.off('message', onMessage);
+        worker.off('error', onError);
+        worker.off('exit', onExit);
+        resolve(failure);
+      };
+      worker.on('message', onMessage);
+      worker.on('error', onError);
+      worker.on('exit', onExit);
     });
-    try {
-      await producer.connect();
-    } catch (err) {
+    if (ready !== undefined) {
+      await worker.terminate();
       throw new SluiceError(
         'KAFKA_UNAVAILABLE',
-        `producer cannot reach ${options.brokers.join(',')}`,
-        {
-          cause: err,
-          retriable: true,
-        },
+        `producer cannot reach ${options.brokers.join(',')}: ${ready}`,
+        { retriable: true },
       );
     }
-    return new KafkaTopicSink(producer, options);
+    return new KafkaTopicSink(worker, options);
   }
 
   send(record: OutputRecord): void {
-    this.queue.push(record);
-    this.queuedBytes += byteLength(record.key) + byteLength(record.value) + 64;
-    if (this.queue.length >= this.batchRecords || this.queuedBytes >= this.batchBytes)
+    this.writer.write(record);
+    if (this.writer.count >= this.batchRecords || this.writer.byteLength >= this.batchBytes)
       this.sendQueued();
   }
 
@@ -78,66 +114,97 @@ export class KafkaTopicSink implements RecordSink {
 
   async flush(): Promise<void> {
     this.sendQueued();
-    const pending = this.inFlight;
-    this.inFlight = [];
-    await Promise.all(pending);
+    const seq = this.sentSeq;
+    if (this.settledSeq < seq) {
+      await new Promise<void>((resolve) => this.waiters.push({ seq, resolve }));
+    }
     if (this.failure !== undefined) {
-      const err = this.failure;
+      const message = this.failure;
       this.failure = undefined;
-      throw new SluiceError('KAFKA_UNAVAILABLE', `producing failed: ${errorMessage(err)}`, {
-        cause: err,
+      throw new SluiceError('KAFKA_UNAVAILABLE', `producing failed: ${message}`, {
         retriable: true,
       });
     }
   }
 
   async close(): Promise<void> {
-    try {
-      await this.flush();
-    } finally {
-      await this.producer.disconnect();
+    this.closed ??= (async () => {
+      try {
+        await this.flush();
+      } finally {
+        await this.stopThread();
+      }
+    })();
+    return this.closed;
+  }
+
+  private async stopThread(): Promise<void> {
+    if (this.dead === undefined) {
+      const closed = new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, 10_000);
+        this.worker.on('message', (message: FromProducer) => {
+          if (message.type !== 'closed') return;
+          clearTimeout(timer);
+          resolve();
+        });
+        this.worker.once('exit', () => {
+          clearTimeout(timer);
+          resolve();
+        });
+      });
+      this.post({ type: 'close' });
+      await closed;
     }
+    this.dead ??= 'closed';
+    await this.worker.terminate();
   }
 
   private sendQueued(): void {
-    if (this.queue.length === 0) return;
-    const byTopic = new Map<string, Message[]>();
-    for (const r of this.queue) {
-      let messages = byTopic.get(r.topic);
-      if (!messages) {
-        messages = [];
-        byTopic.set(r.topic, messages);
-      }
-      const message: Message = { key: r.key, value: r.value };
-      if (r.headers) message.headers = r.headers;
-      if (r.partition !== undefined) message.partition = r.partition;
-      if (r.timestampMs !== undefined) message.timestamp = String(r.timestampMs);
-      messages.push(message);
+    if (this.writer.count === 0) return;
+    const frame = this.writer.take();
+    this.sentSeq++;
+    if (this.dead !== undefined) {
+      this.failure ??= this.dead;
+      this.settle(this.sentSeq);
+      return;
     }
-    this.queue = [];
-    this.queuedBytes = 0;
-    const topicMessages = [...byTopic].map(([topic, messages]) => ({ topic, messages }));
-    // One batch at a time: kafkajs encodes concurrent sendBatch calls asynchronously and can put
-    // a later one on the wire first, reordering records of one key (seen on the local broker:
-    // window updates landing after newer ones, changelog values after their commit's marker).
-    const p = this.tail
-      .then(() =>
-        this.producer.sendBatch({ topicMessages, acks: -1, compression: CompressionTypes.None }),
-      )
-      .then(() => {
-        for (const { topic, messages } of topicMessages) {
-          this.sentByTopic.set(topic, (this.sentByTopic.get(topic) ?? 0) + messages.length);
-        }
-      })
-      .catch((err: unknown) => {
-        this.failure ??= err;
-      });
-    this.tail = p;
-    this.inFlight.push(p);
+    this.post({ type: 'frame', seq: this.sentSeq, buffer: frame.buffer, topics: frame.topics }, [
+      frame.buffer,
+    ]);
   }
-}
 
-function byteLength(v: string | Buffer | null): number {
-  if (v === null) return 0;
-  return typeof v === 'string' ? v.length * 2 : v.length;
+  private post(message: ToProducer, transfer: ArrayBuffer[] = []): void {
+    this.worker.postMessage(message, transfer);
+  }
+
+  private onMessage(message: FromProducer): void {
+    if (message.type === 'acked') {
+      for (const [topic, count] of message.counts) {
+        this.sentByTopic.set(topic, (this.sentByTopic.get(topic) ?? 0) + count);
+      }
+      this.settle(message.upTo);
+    } else if (message.type === 'failed') {
+      this.failure ??= message.message;
+      this.settle(message.upTo);
+    }
+  }
+
+  /** The thread is gone: whatever it had not acknowledged failed. */
+  private onDeath(reason: string): void {
+    if (this.dead !== undefined) return;
+    this.dead = reason;
+    if (this.settledSeq < this.sentSeq) this.failure ??= reason;
+    this.settle(this.sentSeq);
+  }
+
+  private settle(upTo: number): void {
+    if (upTo > this.settledSeq) this.settledSeq = upTo;
+    if (this.waiters.length === 0) return;
+    const still: typeof this.waiters = [];
+    for (const w of this.waiters) {
+      if (w.seq <= this.settledSeq) w.resolve();
+      else still.push(w);
+    }
+    this.waiters = still;
+  }
 }
