@@ -160,6 +160,7 @@ export async function benchCommand(args: string[]): Promise<number> {
     total_mem_mb: Math.round(totalmem() / (1024 * 1024)),
     platform: `${process.platform}-${process.arch}`,
     node: process.version,
+    node_flags: [...process.execArgv],
     load_avg_before: loadBefore.map((l) => Number(l.toFixed(2))),
     load_avg_after: loadavg().map((l) => Number(l.toFixed(2))),
   };
@@ -188,7 +189,7 @@ export async function benchCommand(args: string[]): Promise<number> {
 
   const lines = [
     '',
-    `sluice bench · ${formatInteger(events)} events · ${machine.cores} cores · load ${machine.load_avg_before.join(' ')} → ${machine.load_avg_after.join(' ')}`,
+    `sluice bench · ${formatInteger(events)} events · ${machine.cores} cores · node ${[machine.node, ...machine.node_flags].join(' ')} · load ${machine.load_avg_before.join(' ')} → ${machine.load_avg_after.join(' ')}`,
     '',
     formatTable(rows, figures),
     '',

@@ -1,8 +1,7 @@
 // Flags of `sluice bench` → validated options for the benchmark phases. Every problem is
 // reported at once; the `--help` text lives here beside the flags it describes.
 
-import { parseArgs } from 'node:util';
-import { SluiceError } from '../../core/errors.js';
+import { CliOptionValues } from '../cli-option-values.js';
 
 export interface BenchOptions {
   readonly help: boolean;
@@ -70,86 +69,52 @@ export function parseBenchOptions(
   args: readonly string[],
   stepNames: readonly string[] = [],
 ): BenchOptions {
-  let values: Record<string, string | boolean | undefined>;
-  try {
-    ({ values } = parseArgs({
-      args: [...args],
-      strict: true,
-      allowPositionals: false,
-      options: {
-        help: { type: 'boolean', short: 'h' },
-        events: { type: 'string' },
-        topic: { type: 'string' },
-        'skip-preload': { type: 'boolean' },
-        'no-kafka-streams': { type: 'boolean' },
-        'latency-seconds': { type: 'string' },
-        'latency-rate': { type: 'string' },
-        emit: { type: 'string' },
-        brokers: { type: 'string' },
-        out: { type: 'string' },
-        only: { type: 'string' },
-        keep: { type: 'boolean' },
-      },
-    }));
-  } catch (err) {
-    throw new SluiceError('CONFIG_INVALID', (err as Error).message, { cause: err });
-  }
-  const problems: string[] = [];
-  const int = (name: string, fallback: number, min: number): number => {
-    const text = values[name];
-    if (typeof text !== 'string') return fallback;
-    const n = Number(text.replace(/_/g, ''));
-    if (!Number.isSafeInteger(n) || n < min) {
-      problems.push(`--${name} ${text}: expected a whole number >= ${min}`);
-      return fallback;
-    }
-    return n;
-  };
-  const events = int('events', DEFAULT_BENCH_EVENTS, 1);
-  const latencySeconds = int('latency-seconds', DEFAULT_LATENCY_SECONDS, 0);
-  const latencyRate = values['latency-rate'] === undefined ? undefined : int('latency-rate', 1, 1);
-  const emitText = values.emit ?? 'final';
+  const flags = CliOptionValues.parse(args, {
+    help: { type: 'boolean', short: 'h' },
+    events: { type: 'string' },
+    topic: { type: 'string' },
+    'skip-preload': { type: 'boolean' },
+    'no-kafka-streams': { type: 'boolean' },
+    'latency-seconds': { type: 'string' },
+    'latency-rate': { type: 'string' },
+    emit: { type: 'string' },
+    brokers: { type: 'string' },
+    out: { type: 'string' },
+    only: { type: 'string' },
+    keep: { type: 'boolean' },
+  });
+  const events = flags.wholeNumber('events', DEFAULT_BENCH_EVENTS, 1);
+  const latencySeconds = flags.wholeNumber('latency-seconds', DEFAULT_LATENCY_SECONDS, 0);
+  const latencyRate =
+    flags.text('latency-rate') === undefined ? undefined : flags.wholeNumber('latency-rate', 1, 1);
+  const emitText = flags.text('emit') ?? 'final';
   if (emitText !== 'final' && emitText !== 'update') {
-    problems.push(`--emit ${String(emitText)}: expected final or update`);
+    flags.problems.push(`--emit ${emitText}: expected final or update`);
   }
-  const topic = typeof values.topic === 'string' ? values.topic : DEFAULT_BENCH_TOPIC;
+  const topic = flags.text('topic') ?? DEFAULT_BENCH_TOPIC;
   if (!/^[A-Za-z0-9._-]{1,200}$/.test(topic)) {
-    problems.push(`--topic ${topic}: expected 1-200 characters of A-Z a-z 0-9 . _ -`);
+    flags.problems.push(`--topic ${topic}: expected 1-200 characters of A-Z a-z 0-9 . _ -`);
   }
-  let brokers: string[] | undefined;
-  if (typeof values.brokers === 'string') {
-    brokers = values.brokers.split(',').map((b) => b.trim());
-    for (const b of brokers) {
-      if (!/^[^:\s]+:\d{1,5}$/.test(b)) problems.push(`--brokers: "${b}" is not host:port`);
+  const brokers = flags.brokers();
+  const only = flags.list('only');
+  for (const name of only ?? []) {
+    if (stepNames.length > 0 && !stepNames.includes(name)) {
+      flags.problems.push(`--only: unknown step "${name}" (steps: ${stepNames.join(', ')})`);
     }
   }
-  let only: string[] | undefined;
-  if (typeof values.only === 'string') {
-    only = values.only
-      .split(',')
-      .map((s) => s.trim())
-      .filter((s) => s !== '');
-    for (const name of only) {
-      if (stepNames.length > 0 && !stepNames.includes(name)) {
-        problems.push(`--only: unknown step "${name}" (steps: ${stepNames.join(', ')})`);
-      }
-    }
-  }
-  if (problems.length > 0) {
-    throw new SluiceError('CONFIG_INVALID', problems.join('\n  '));
-  }
+  flags.throwIfProblems();
   return {
-    help: values.help === true,
+    help: flags.flag('help'),
     events,
     topic,
-    skipPreload: values['skip-preload'] === true,
-    kafkaStreams: values['no-kafka-streams'] !== true,
+    skipPreload: flags.flag('skip-preload'),
+    kafkaStreams: !flags.flag('no-kafka-streams'),
     latencySeconds,
     latencyRate,
     emit: emitText === 'update' ? 'update' : 'final',
-    keep: values.keep === true,
+    keep: flags.flag('keep'),
     brokers,
     only,
-    outFile: typeof values.out === 'string' ? values.out : DEFAULT_RESULTS_FILE,
+    outFile: flags.text('out') ?? DEFAULT_RESULTS_FILE,
   };
 }

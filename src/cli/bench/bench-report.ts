@@ -44,6 +44,8 @@ export interface MachineInfo {
   readonly total_mem_mb: number;
   readonly platform: string;
   readonly node: string;
+  /** Options node was started with (the shipped scripts set the young-generation size). */
+  readonly node_flags: readonly string[];
   /** 1, 5 and 15-minute load averages before the first step. */
   readonly load_avg_before: readonly number[];
   /** The same after the last step. */

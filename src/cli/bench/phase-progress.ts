@@ -2,7 +2,7 @@
 // most one line per interval. The clock is injected so tests step it by hand.
 
 import type { Clock } from '../../core/clock.js';
-import { formatInteger } from './bench-report.js';
+import { formatProgressLine } from '../progress-format.js';
 
 /** Writes "preload: 1,200,000/2,000,000 events (60.0%) · 98,765 ev/s · ETA 8s" lines. */
 export class PhaseProgress {
@@ -37,17 +37,12 @@ export class PhaseProgress {
   line(count: number, nowMs: number): string {
     const rate = ((count - this.lastCount) * 1000) / Math.max(1, nowMs - this.lastMs);
     const averageRate = (count * 1000) / Math.max(1, nowMs - this.startMs);
-    let text = `${this.label}: ${formatInteger(count)}`;
-    if (this.total !== undefined && this.total > 0) {
-      text += `/${formatInteger(this.total)} events (${((100 * count) / this.total).toFixed(1)}%)`;
-    } else {
-      text += ' events';
-    }
-    text += ` · ${formatInteger(rate)} ev/s`;
-    if (this.total !== undefined && averageRate > 0 && count < this.total) {
-      text += ` · ETA ${formatSeconds(((this.total - count) / averageRate) * 1000)}`;
-    }
-    return text;
+    const total = this.total;
+    const eta =
+      total !== undefined && averageRate > 0 && count < total
+        ? formatSeconds(((total - count) / averageRate) * 1000)
+        : undefined;
+    return formatProgressLine({ label: this.label, count, total, eventsPerSec: rate, eta });
   }
 }
 

@@ -86,7 +86,7 @@ export class SluiceProcess {
     });
   }
 
-  /** Spawns `node bin/sluice.js run <jobFiles…>` with the options as environment variables. */
+  /** Spawns `bin/sluice.js run <jobFiles…>` with the options as environment variables. */
   static start(options: SluiceProcessOptions): SluiceProcess {
     const env: NodeJS.ProcessEnv = {
       ...process.env,
@@ -99,7 +99,8 @@ export class SluiceProcess {
         ? {}
         : { SLUICE_SESSION_TIMEOUT_MS: String(options.sessionTimeoutMs) }),
     };
-    const child = spawn(process.execPath, [SLUICE_BIN, 'run', ...options.jobFiles], {
+    // The bin itself, as a user runs `sluice run`: its shebang carries the shipped node flags.
+    const child = spawn(SLUICE_BIN, ['run', ...options.jobFiles], {
       cwd: REPO_ROOT,
       env,
       stdio: ['ignore', 'pipe', 'pipe'],
