@@ -13,6 +13,7 @@ import { join } from 'node:path';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { afterAll, describe, expect, it } from 'vitest';
 import { loadDashboards } from '../../src/api/dashboards/dashboard-loader.js';
+import { prefixedJobSpec } from '../../src/cli/evaluate/shipped-job.js';
 import { generateCommand } from '../../src/cli/generate/generate-command.js';
 import { startService } from '../../src/cli/sluice-service.js';
 import { loadConfig } from '../../src/config/sluice-config.js';
@@ -48,23 +49,6 @@ interface PanelReading {
   readonly hasChart: boolean;
   /** The drawn data (uPlot's arrays) or the last frame, as JSON. */
   readonly signature: string;
-}
-
-/** A copy of a job file's spec with its name and every topic it names prefixed. */
-function prefixed(spec: JobSpec, prefix: string): JobSpec {
-  const walk = (value: unknown): unknown => {
-    if (Array.isArray(value)) return value.map(walk);
-    if (value === null || typeof value !== 'object') return value;
-    const out: Record<string, unknown> = {};
-    for (const [key, v] of Object.entries(value)) {
-      if (key === 'topic' && typeof v === 'string') out[key] = `${prefix}${v}`;
-      else if (key === 'topics' && Array.isArray(v)) {
-        out[key] = v.map((t) => `${prefix}${String(t)}`);
-      } else out[key] = walk(v);
-    }
-    return out;
-  };
-  return { ...(walk(spec) as JobSpec), name: `${prefix}${spec.name}` };
 }
 
 /** Tables (and `<table>_latest` views) the jobs' to-duckdb nodes write. */
@@ -155,7 +139,7 @@ describe('dashboards in headless Chromium', () => {
     for (const file of (await readdir('jobs')).filter((f) => /\.ya?ml$/.test(f)).sort()) {
       const parsed = parseJobText(await readFile(join('jobs', file), 'utf8'), `jobs/${file}`);
       expect(parsed.problems, file).toEqual([]);
-      specs.push(prefixed(parsed.spec!, prefix));
+      specs.push(prefixedJobSpec(parsed.spec!, prefix));
     }
     const stateDir = await mkdtemp(join(tmpdir(), 'sluice-e2e-'));
     cleanups.push(() => rm(stateDir, { recursive: true, force: true }));

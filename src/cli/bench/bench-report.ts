@@ -2,6 +2,7 @@
 // JSON (bench-results/latest.json) and the table printed on stdout. Pure: no I/O here.
 
 import type { BenchFigures, BenchRow } from './bench-step.js';
+import { formatCount } from '../progress-format.js';
 
 /** Keys the results JSON always has (null when the step that measures it was skipped or failed). */
 export const HEADLINE_FIGURES = [
@@ -160,11 +161,8 @@ export function formatGoals(figures: Readonly<BenchFigures>): string {
 }
 
 /** 1234567.8 → "1,234,568". */
-export function formatInteger(n: number): string {
-  return Math.round(n)
-    .toString()
-    .replace(/\B(?=(\d{3})+(?!\d))/g, ',');
-}
+/** Rounded, with thousands separators (the same format as progress lines). */
+export const formatInteger = formatCount;
 
 function formatRatio(r: number | null): string {
   return r === null ? '' : r.toFixed(2);

@@ -1,8 +1,7 @@
 // Flags of `sluice evaluate` → validated options for the evaluation run. Every problem is
 // reported at once; the `--help` text lives here beside the flags it describes.
 
-import { parseArgs } from 'node:util';
-import { SluiceError } from '../../core/errors.js';
+import { CliOptionValues } from '../cli-option-values.js';
 
 export interface EvaluateOptions {
   readonly help: boolean;
@@ -77,77 +76,36 @@ Options:
 
 /** Parses `sluice evaluate` arguments; throws CONFIG_INVALID listing every problem. */
 export function parseEvaluateOptions(args: readonly string[]): EvaluateOptions {
-  let values: Record<string, string | boolean | undefined>;
-  try {
-    ({ values } = parseArgs({
-      args: [...args],
-      strict: true,
-      allowPositionals: false,
-      options: {
-        help: { type: 'boolean', short: 'h' },
-        events: { type: 'string' },
-        seed: { type: 'string' },
-        holdout: { type: 'string' },
-        'fraud-rate': { type: 'string' },
-        'fraud-warmup': { type: 'string' },
-        'transaction-rate': { type: 'string' },
-        brokers: { type: 'string' },
-        'recs-job': { type: 'string' },
-        'fraud-job': { type: 'string' },
-        out: { type: 'string' },
-        keep: { type: 'boolean' },
-      },
-    }));
-  } catch (err) {
-    throw new SluiceError('CONFIG_INVALID', (err as Error).message, { cause: err });
-  }
-  const problems: string[] = [];
-  const int = (name: string, fallback: number, min: number): number => {
-    const text = values[name];
-    if (typeof text !== 'string') return fallback;
-    const n = Number(text.replace(/_/g, ''));
-    if (text.trim() === '' || !Number.isSafeInteger(n) || n < min) {
-      problems.push(`--${name} ${text}: expected a whole number >= ${min}`);
-      return fallback;
-    }
-    return n;
-  };
-  /** A number in (min, max) — both bounds exclusive. */
-  const fraction = (name: string, fallback: number, min: number, max: number): number => {
-    const text = values[name];
-    if (typeof text !== 'string') return fallback;
-    const n = Number(text);
-    if (text.trim() === '' || !(n > min && n < max)) {
-      problems.push(`--${name} ${text}: expected a number above ${min} and below ${max}`);
-      return fallback;
-    }
-    return n;
-  };
-  const events = int('events', DEFAULT_EVALUATE_EVENTS, 1_000);
-  const seed = int('seed', DEFAULT_EVALUATE_SEED, Number.MIN_SAFE_INTEGER);
-  const holdoutShare = fraction('holdout', DEFAULT_HOLDOUT_SHARE, 0, 1);
-  const fraudRate = fraction('fraud-rate', DEFAULT_FRAUD_RATE, 0, 0.5);
+  const flags = CliOptionValues.parse(args, {
+    help: { type: 'boolean', short: 'h' },
+    events: { type: 'string' },
+    seed: { type: 'string' },
+    holdout: { type: 'string' },
+    'fraud-rate': { type: 'string' },
+    'fraud-warmup': { type: 'string' },
+    'transaction-rate': { type: 'string' },
+    brokers: { type: 'string' },
+    'recs-job': { type: 'string' },
+    'fraud-job': { type: 'string' },
+    out: { type: 'string' },
+    keep: { type: 'boolean' },
+  });
+  const events = flags.wholeNumber('events', DEFAULT_EVALUATE_EVENTS, 1_000);
+  const seed = flags.wholeNumber('seed', DEFAULT_EVALUATE_SEED, Number.MIN_SAFE_INTEGER);
+  const holdoutShare = flags.numberBetween('holdout', DEFAULT_HOLDOUT_SHARE, 0, 1);
+  const fraudRate = flags.numberBetween('fraud-rate', DEFAULT_FRAUD_RATE, 0, 0.5);
   const fraudWarmupShare =
-    values['fraud-warmup'] === '0' ? 0 : fraction('fraud-warmup', DEFAULT_FRAUD_WARMUP, 0, 1);
-  const transactionRatePerSec = int('transaction-rate', DEFAULT_TRANSACTION_RATE, 1);
-  let brokers: string[] | undefined;
-  if (typeof values.brokers === 'string') {
-    brokers = values.brokers
-      .split(',')
-      .map((b) => b.trim())
-      .filter((b) => b !== '');
-    if (brokers.length === 0) problems.push('--brokers lists no broker');
-    for (const b of brokers) {
-      if (!/^[^:\s]+:\d{1,5}$/.test(b)) problems.push(`--brokers: "${b}" is not host:port`);
-    }
-  }
-  const outFile = typeof values.out === 'string' ? values.out : DEFAULT_EVALUATE_FILE;
-  if (outFile.trim() === '') problems.push('--out names no file');
-  if (problems.length > 0 && values.help !== true) {
-    throw new SluiceError('CONFIG_INVALID', problems.join('\n  '));
-  }
+    flags.text('fraud-warmup') === '0'
+      ? 0
+      : flags.numberBetween('fraud-warmup', DEFAULT_FRAUD_WARMUP, 0, 1);
+  const transactionRatePerSec = flags.wholeNumber('transaction-rate', DEFAULT_TRANSACTION_RATE, 1);
+  const brokers = flags.brokers();
+  const outFile = flags.text('out') ?? DEFAULT_EVALUATE_FILE;
+  if (outFile.trim() === '') flags.problems.push('--out names no file');
+  // --help wins over bad values: the user asked how to fix them.
+  if (!flags.flag('help')) flags.throwIfProblems();
   return {
-    help: values.help === true,
+    help: flags.flag('help'),
     events,
     seed,
     holdoutShare,
@@ -155,9 +113,9 @@ export function parseEvaluateOptions(args: readonly string[]): EvaluateOptions {
     fraudWarmupShare,
     transactionRatePerSec,
     brokers,
-    recsJob: typeof values['recs-job'] === 'string' ? values['recs-job'] : DEFAULT_RECS_JOB,
-    fraudJob: typeof values['fraud-job'] === 'string' ? values['fraud-job'] : DEFAULT_FRAUD_JOB,
+    recsJob: flags.text('recs-job') ?? DEFAULT_RECS_JOB,
+    fraudJob: flags.text('fraud-job') ?? DEFAULT_FRAUD_JOB,
     outFile,
-    keep: values.keep === true,
+    keep: flags.flag('keep'),
   };
 }

@@ -2,6 +2,10 @@
 // most one line per interval. The clock is injected so tests step it by hand.
 
 import type { Clock } from '../../core/clock.js';
+import { formatProgressLine } from '../progress-format.js';
+
+// generate-command and its tests take the count format from here, with the duration format.
+export { formatCount } from '../progress-format.js';
 
 export interface ProgressTarget {
   /** Total events to produce, if bounded by count. */
@@ -43,30 +47,23 @@ export class ProgressReporter {
     const rate = ((count - this.lastCount) * 1000) / spanMs;
     const elapsedMs = Math.max(1, nowMs - this.startMs);
     const averageRate = (count * 1000) / elapsedMs;
-    const parts = [`generate: ${formatCount(count)}`];
-    let etaMs: number | undefined;
     const { total, durationMs } = this.target;
-    if (total !== undefined && total > 0) {
-      parts[0] += `/${formatCount(total)} events (${((100 * count) / total).toFixed(1)}%)`;
-      if (averageRate > 0) etaMs = ((total - count) / averageRate) * 1000;
-    } else {
-      parts[0] += ' events';
+    let etaMs: number | undefined;
+    if (total !== undefined && total > 0 && averageRate > 0) {
+      etaMs = ((total - count) / averageRate) * 1000;
     }
     if (durationMs !== undefined && durationMs > 0) {
       const left = Math.max(0, durationMs - elapsedMs);
       etaMs = etaMs === undefined ? left : Math.min(etaMs, left);
     }
-    parts.push(`${formatCount(Math.round(rate))} ev/s`);
-    if (etaMs !== undefined) parts.push(`ETA ${formatDuration(etaMs)}`);
-    return parts.join(' · ');
+    return formatProgressLine({
+      label: 'generate',
+      count,
+      total,
+      eventsPerSec: rate,
+      eta: etaMs === undefined ? undefined : formatDuration(etaMs),
+    });
   }
-}
-
-/** 1234567 → "1,234,567" (fixed locale, so output does not depend on the machine). */
-export function formatCount(n: number): string {
-  return Math.round(n)
-    .toString()
-    .replace(/\B(?=(\d{3})+(?!\d))/g, ',');
 }
 
 /** 83_000 ms → "1m23s"; under a minute "12s"; under a second "0.4s". */
