@@ -86,4 +86,21 @@ describe('topic sink order and changelog reads on the real broker', () => {
     expect(n).toBe(count);
     expect(ordered).toBe(true);
   }, 120_000);
+
+  it('counts acknowledged records per topic, and refuses to flush once its producer thread is gone', async () => {
+    const topic = uniqueTestName('sink-closed');
+    topics.push(topic);
+    const admin = await KafkaAdmin.connect(brokers);
+    await admin.ensureTopics([{ name: topic, partitions: 2 }]);
+    await admin.close();
+    const sink = await KafkaTopicSink.connect({ brokers, clientId: uniqueTestName('closed') });
+    for (let i = 0; i < 1234; i++) sink.send({ topic, key: `k${i}`, value: String(i) });
+    await sink.flush();
+    expect(sink.sentByTopic.get(topic)).toBe(1234);
+    await sink.close();
+    await sink.close(); // idempotent
+    sink.send({ topic, key: 'late', value: 'x' });
+    await expect(sink.flush()).rejects.toMatchObject({ code: 'KAFKA_UNAVAILABLE' });
+    expect((await readWholeTopic(brokers, topic)).length).toBe(1234);
+  });
 });
