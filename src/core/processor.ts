@@ -30,6 +30,18 @@ export interface ProcessorContext {
   countLate(): void;
   /** Current wall-clock time, epoch ms (a manual clock in tests). */
   nowMs(): number;
+  /**
+   * Small values of this node committed atomically with the task's state and input offsets, and
+   * read back after a restart or a restore (e.g. a window node's stream time). Set them in
+   * `onCommit`; only tasks with state stores keep them.
+   */
+  readonly checkpoint: CheckpointValues;
+}
+
+/** A node's own named strings in its task's checkpoint (see ProcessorContext.checkpoint). */
+export interface CheckpointValues {
+  get(name: string): string | undefined;
+  set(name: string, value: string): void;
 }
 
 /** A state store a processor needs, created and restored by the runtime before `init`. */

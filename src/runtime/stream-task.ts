@@ -22,6 +22,8 @@ import type { TaskState } from './task-state.js';
 
 /** Checkpoint entries that hold upstream origins rather than input offsets start with this. */
 const ORIGIN_MARK_PREFIX = '@origin:';
+/** Checkpoint entries that hold nodes' own values (`@node:<node>:<name>`) start with this. */
+const NODE_VALUE_PREFIX = '@node:';
 
 export interface StreamTaskDeps {
   readonly topology: Topology;
@@ -56,6 +58,8 @@ export class StreamTask {
   private readonly originMarks = new Map<string, [bigint, number]>();
   private readonly dedupe: boolean;
   private readonly duplicatesSkipped: CounterChild;
+  /** Nodes' checkpoint values by `<node>:<name>`, committed with the task's state. */
+  private readonly nodeValues = new Map<string, string>();
 
   constructor(private readonly deps: StreamTaskDeps) {
     const { topology, subtopology, partition } = deps;
@@ -67,6 +71,10 @@ export class StreamTask {
     // Repartitioned records were validated when they first entered the job.
     this.dedupe = deps.subtopology.internalSource && deps.state.stores.size > 0;
     for (const [name, value] of deps.state.resumeOffsets) {
+      if (name.startsWith(NODE_VALUE_PREFIX)) {
+        this.nodeValues.set(name.slice(NODE_VALUE_PREFIX.length), value);
+        continue;
+      }
       if (!name.startsWith(ORIGIN_MARK_PREFIX)) continue;
       const [offset, seq] = value.split(':');
       this.originMarks.set(name.slice(ORIGIN_MARK_PREFIX.length), [
@@ -148,13 +156,17 @@ export class StreamTask {
     }
   }
 
-  /** What a commit records: input positions plus, for repartition inputs, upstream origins. */
+  /**
+   * What a commit records: input positions plus, for repartition inputs, upstream origins, and
+   * the nodes' checkpoint values.
+   */
   checkpointOffsets(): ReadonlyMap<string, string> {
-    if (this.originMarks.size === 0) return this.positions;
+    if (this.originMarks.size === 0 && this.nodeValues.size === 0) return this.positions;
     const out = new Map(this.positions);
     for (const [upstream, [offset, seq]] of this.originMarks) {
       out.set(`${ORIGIN_MARK_PREFIX}${upstream}`, `${offset}:${seq}`);
     }
+    for (const [name, value] of this.nodeValues) out.set(`${NODE_VALUE_PREFIX}${name}`, value);
     return out;
   }
 
@@ -279,6 +291,12 @@ export class StreamTask {
         lateCounter.inc();
       },
       nowMs: (): number => this.deps.clock.nowMs(),
+      checkpoint: {
+        get: (name: string): string | undefined => this.nodeValues.get(`${node}:${name}`),
+        set: (name: string, value: string): void => {
+          this.nodeValues.set(`${node}:${name}`, value);
+        },
+      },
     };
   }
 }

@@ -90,11 +90,17 @@ const CATCH_UP_CHUNK = 5_000;
  * State: one store entry per record key holding all its windows (StoredWindows). `get` is
  * synchronous, so `prepareBatch` prefetches the batch's keys; a window that closes or expires
  * while its key is not cached is handled at the next `prepareBatch` or `onCommit`, after a
- * prefetch. The index of due windows is rebuilt from the store in `init` (after a restore), and
- * stream time is restored as the largest event time held in the store.
+ * prefetch. The index of due windows is rebuilt from the store in `init` (after a restore).
+ * Stream time is committed in the task's checkpoint (with the windows and input offsets); without
+ * one it is the largest event time held in the store.
  */
-/** Store key holding the operator's stream time (not a record key: starts with U+0000). */
+/**
+ * Store key under which earlier versions kept the stream time (not a record key: starts with
+ * U+0000). Read once for state written by them, then deleted: stream time lives in the checkpoint.
+ */
 export const STREAM_TIME_KEY = '\u0000sluice-stream-time';
+/** Name of the stream time in the node's checkpoint values. */
+const STREAM_TIME_CHECKPOINT = 'stream-time';
 
 export class WindowOperator implements Processor, WindowUpdateTarget {
   readonly stateId: string;
@@ -221,11 +227,12 @@ export class WindowOperator implements Processor, WindowUpdateTarget {
     this.index.clear();
     this.pending.clear();
     this.streamTimeMs = Number.NEGATIVE_INFINITY;
+    let legacyStreamTime = false;
     for await (const [key, windows] of store.entries()) {
       if (key === STREAM_TIME_KEY) {
         const saved = windows as unknown;
         if (typeof saved === 'number' && saved > this.streamTimeMs) this.streamTimeMs = saved;
-        this.savedStreamTimeMs = this.streamTimeMs;
+        legacyStreamTime = true;
         continue;
       }
       if (!Array.isArray(windows)) continue;
@@ -234,6 +241,11 @@ export class WindowOperator implements Processor, WindowUpdateTarget {
         this.index.add(this.dueMs(window), key);
       }
     }
+    const committed = Number(ctx.checkpoint.get(STREAM_TIME_CHECKPOINT) ?? Number.NaN);
+    if (committed > this.streamTimeMs) this.streamTimeMs = committed;
+    // The checkpoint holds it from the next commit on; the old entry is tombstoned with it.
+    if (legacyStreamTime) (store as KeyValueStore<unknown>).delete(STREAM_TIME_KEY);
+    this.savedStreamTimeMs = legacyStreamTime ? Number.NEGATIVE_INFINITY : this.streamTimeMs;
   }
 
   prepareBatch(keys: readonly string[], ctx: ProcessorContext): Promise<void> {
@@ -319,12 +331,8 @@ export class WindowOperator implements Processor, WindowUpdateTarget {
     // Stream time is committed with the windows: records that never reached this node (filtered,
     // late) and windows already deleted still count after a restart, as Kafka Streams keeps
     // partition time with its committed offsets.
-    if (
-      this.store &&
-      Number.isFinite(this.streamTimeMs) &&
-      this.streamTimeMs !== this.savedStreamTimeMs
-    ) {
-      (this.store as KeyValueStore<unknown>).put(STREAM_TIME_KEY, this.streamTimeMs);
+    if (Number.isFinite(this.streamTimeMs) && this.streamTimeMs !== this.savedStreamTimeMs) {
+      ctx.checkpoint.set(STREAM_TIME_CHECKPOINT, String(this.streamTimeMs));
       this.savedStreamTimeMs = this.streamTimeMs;
     }
     if (this.pending.size === 0 && this.index.nextDueMs > this.streamTimeMs) return;

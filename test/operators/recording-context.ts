@@ -2,7 +2,7 @@
 // dead-letters, with a manual clock. Not a test file itself.
 
 import type { SluiceError } from '../../src/core/errors.js';
-import type { ProcessorContext, TaskId } from '../../src/core/processor.js';
+import type { CheckpointValues, ProcessorContext, TaskId } from '../../src/core/processor.js';
 import type { JsonObject, StreamRecord } from '../../src/core/record.js';
 import type { OutputRecord } from '../../src/core/sink.js';
 
@@ -13,6 +13,14 @@ export class RecordingContext implements ProcessorContext {
   readonly deadLetters: Array<{ record: StreamRecord; error: SluiceError }> = [];
   lateCount = 0;
   clockMs = 0;
+  /** What the node put in its checkpoint. */
+  readonly checkpointValues = new Map<string, string>();
+  readonly checkpoint: CheckpointValues = {
+    get: (name) => this.checkpointValues.get(name),
+    set: (name, value) => {
+      this.checkpointValues.set(name, value);
+    },
+  };
 
   constructor(readonly node: string) {}
 

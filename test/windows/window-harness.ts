@@ -44,6 +44,7 @@ export function fakeContext(
   forwarded: StreamRecord[],
   deadLetters: Array<{ record: StreamRecord; error: SluiceError }>,
   late: { count: number },
+  checkpoint = new Map<string, string>(),
 ): ProcessorContext {
   return {
     taskId: { job: 'job', subtopology: 0, partition: 0 },
@@ -61,6 +62,12 @@ export function fakeContext(
       late.count++;
     },
     nowMs: () => 0,
+    checkpoint: {
+      get: (name) => checkpoint.get(name),
+      set: (name, value) => {
+        checkpoint.set(name, value);
+      },
+    },
   };
 }
 
@@ -70,12 +77,14 @@ export async function harness(
     options.storeName ?? 'win-store',
     { copyValues: true },
   ),
+  /** The task checkpoint's values: pass the same map to a "restarted" harness. */
+  checkpoint = new Map<string, string>(),
 ): Promise<Harness> {
   const op = new WindowOperator({ storeName: store.name, ...options });
   const forwarded: StreamRecord[] = [];
   const deadLetters: Array<{ record: StreamRecord; error: SluiceError }> = [];
   const late = { count: 0 };
-  const ctx = fakeContext(store, forwarded, deadLetters, late);
+  const ctx = fakeContext(store, forwarded, deadLetters, late, checkpoint);
   await op.init(ctx);
   return { op, store, ctx, forwarded, deadLetters, late };
 }

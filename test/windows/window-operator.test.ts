@@ -8,7 +8,11 @@ import { distinctCountAggregator } from '../../src/windows/aggregators/distinct-
 import { sumAggregator } from '../../src/windows/aggregators/sum.js';
 import { fieldExtractor } from '../../src/windows/field-extractor.js';
 import type { StoredWindows } from '../../src/windows/stored-window.js';
-import { WindowOperator, type WindowOperatorOptions } from '../../src/windows/window-operator.js';
+import {
+  STREAM_TIME_KEY,
+  WindowOperator,
+  type WindowOperatorOptions,
+} from '../../src/windows/window-operator.js';
 import { emitted, fakeContext, harness, pipe, rec } from './window-harness.js';
 
 const count = { n: { aggregator: countAggregator(), extract: () => true } };
@@ -387,6 +391,47 @@ describe('WindowOperator: restore', () => {
     third.op.onWatermark(10, third.ctx);
     expect(third.forwarded).toEqual([]);
     expect(third.forwarded).toEqual([]);
+  });
+});
+
+describe('WindowOperator: stream time in the task checkpoint', () => {
+  const options = {
+    window: { type: 'tumbling', sizeMs: 10 },
+    aggregations: count,
+    emit: 'final',
+  } as const;
+
+  it('commits stream time to the checkpoint, not the store, and restores it from there', async () => {
+    const store = new MemoryKeyValueStore<StoredWindows>('win-store', { copyValues: true });
+    const checkpoint = new Map<string, string>();
+    const first = await harness(options, store, checkpoint);
+    first.op.process(rec('a', 1), first.ctx);
+    first.op.onWatermark(100, first.ctx); // closes and deletes [0,10): the store is empty again
+    await first.op.onCommit(first.ctx);
+    expect(checkpoint.get('stream-time')).toBe('100');
+    expect(store.get(STREAM_TIME_KEY)).toBeUndefined();
+    const left: string[] = [];
+    for await (const [key] of store.entries()) left.push(key);
+    expect(left).toEqual([]);
+
+    const second = await harness(options, store, checkpoint);
+    expect(second.op.streamTimeMs).toBe(100);
+    second.op.process(rec('a', 5), second.ctx);
+    expect(second.deadLetters.map((d) => d.error.code)).toEqual(['LATE']);
+    // Without the checkpoint, nothing in the store remembers time 100.
+    const amnesiac = await harness(options, store);
+    expect(amnesiac.op.streamTimeMs).toBe(Number.NEGATIVE_INFINITY);
+  });
+
+  it('reads the stream time older versions kept in the store, then deletes that entry', async () => {
+    const store = new MemoryKeyValueStore<StoredWindows>('win-store', { copyValues: true });
+    (store as MemoryKeyValueStore<unknown>).put(STREAM_TIME_KEY, 70);
+    const checkpoint = new Map<string, string>();
+    const h = await harness(options, store, checkpoint);
+    expect(h.op.streamTimeMs).toBe(70);
+    expect(store.get(STREAM_TIME_KEY)).toBeUndefined();
+    await h.op.onCommit(h.ctx);
+    expect(checkpoint.get('stream-time')).toBe('70');
   });
 });
 

@@ -133,5 +133,6 @@ function benchContext(): ProcessorContext {
     },
     countLate: () => undefined,
     nowMs: () => Date.now(),
+    checkpoint: { get: () => undefined, set: () => undefined },
   };
 }
