@@ -16,6 +16,24 @@ import { EMPTY_TASK_STATE, type TaskStateFactory } from './task-state.js';
 
 /** Consecutive failed commits after which the job stops (status `failed`). */
 const MAX_FAILED_COMMITS = 10;
+/**
+ * Fetched-ahead data the runner holds before the consumer waits: about two fetches of four
+ * partitions, so the next fetch overlaps processing.
+ */
+const MAX_QUEUED_BYTES = 8 * 1024 * 1024;
+/**
+ * A chunk — records run through one task before the oldest queued record is chosen again — ends
+ * at the first record newer than every other task's next one, but holds at least
+ * MIN_CHUNK_RECORDS (per-chunk work stays amortised) and at most MAX_CHUNK_RECORDS.
+ */
+const MIN_CHUNK_RECORDS = 64;
+/** Longest wait for a partition with older records on the broker before going on without it. */
+const MAX_IDLE_MS = 100;
+const MAX_CHUNK_RECORDS = 1000;
+/** Outputs are handed to the producer thread at least this often while a drain runs. */
+const SINK_DRAIN_MS = 10;
+/** How long one drain runs before commits and assignments waiting behind it get their turn. */
+const DRAIN_SLICE_MS = 50;
 
 export interface JobRunnerOptions {
   readonly topology: Topology;
@@ -58,6 +76,21 @@ export class JobRunner {
   private stopped = false;
   private commitTimer: NodeJS.Timeout | undefined;
   private failedCommits = 0;
+  /** Fetched batches not yet processed, per task (`sub:partition`), in fetch order. */
+  private readonly queued = new Map<string, QueuedBatch[]>();
+  private queuedBytes = 0;
+  /** Consumer callbacks waiting for the queue to shrink below MAX_QUEUED_BYTES. */
+  private roomWaiters: Array<() => void> = [];
+  private drainScheduled = false;
+  /** Kafka timestamp of the last record each task processed (for event-time order). */
+  private readonly lastTimestamps = new Map<string, number>();
+  /** Since when the drain has waited for a lagging partition's fetch. */
+  private idleSinceMs: number | undefined;
+  private idleTimer: NodeJS.Timeout | undefined;
+  /** The drain waits for a fetch: the consumer may fetch beyond the queue bound. */
+  private fetchWanted = false;
+  /** Tasks of the latest assignment (undefined before the first). */
+  private assigned: Set<string> | undefined;
   /** A commit whose phase 1 ran and whose flush may still be in flight. */
   private pendingCommit: PendingCommit | undefined;
   /** Per task: the input positions of its last successful commit (where a rewind goes). */
@@ -121,7 +154,9 @@ export class JobRunner {
     );
     this.commitTimer.unref();
     await this.source.run({
-      onBatch: (batch, control) => this.enqueue(() => this.onBatch(batch, control)),
+      // Not through the serial queue: a batch waiting for room there would block the drain
+      // that makes the room.
+      onBatch: (batch, control) => this.onBatch(batch, control),
       onCrash: (error, restarting) => {
         logger.error(
           `job ${topology.job}: consumer failed${restarting ? ' (restarting)' : ''}: ${error.message}`,
@@ -129,7 +164,11 @@ export class JobRunner {
         if (!restarting) this.fatal ??= error;
       },
       onAssignment: (assignment) => {
-        void this.enqueue(() => this.onAssignment(assignment));
+        const keep = this.assignedTasks(assignment);
+        // At once, not behind queued work: batches of partitions this member lost go unprocessed.
+        this.assigned = new Set(keep.keys());
+        this.dropQueued([...this.queued.keys()].filter((id) => !keep.has(id)));
+        void this.enqueue(() => this.onAssignment(keep));
       },
     });
     logger.info(
@@ -142,6 +181,9 @@ export class JobRunner {
     if (this.stopped) return;
     this.stopped = true;
     clearInterval(this.commitTimer);
+    clearTimeout(this.idleTimer);
+    // The consumer may be waiting for room in the queue: let it finish before it disconnects.
+    this.dropQueued([...this.queued.keys()]);
     await this.enqueue(async () => {
       await this.commitAll();
       await this.finishPendingCommit();
@@ -219,19 +261,227 @@ export class JobRunner {
     return next;
   }
 
+  /**
+   * Takes a fetched batch into its task's queue and returns, so the consumer fetches the next
+   * while this one is processed; it waits only while too much is queued.
+   */
   private async onBatch(batch: SourceBatch, control: BatchControl): Promise<void> {
-    if (this.stopped || control.isStale()) return;
+    if (this.stopped) return;
     const subId = this.topicToSub.get(batch.topic);
     if (subId === undefined) return;
     const id = `${subId}:${batch.partition}`;
+    // Fetched before a rebalance took the partition away.
+    if (this.assigned !== undefined && !this.assigned.has(id)) return;
+    let queue = this.queued.get(id);
+    if (!queue) {
+      queue = [];
+      this.queued.set(id, queue);
+    }
+    queue.push({ batch, control, next: 0 });
+    this.queuedBytes += batch.bytes;
+    this.scheduleDrain();
+    while (this.queuedBytes > MAX_QUEUED_BYTES && !this.fetchWanted && !this.stopped) {
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, 1000);
+        this.roomWaiters.push(() => {
+          clearTimeout(timer);
+          resolve();
+        });
+      });
+      // A long restore can hold the queue: keep the group membership meanwhile.
+      await control.heartbeat().catch(() => undefined);
+    }
+  }
+
+  private scheduleDrain(): void {
+    if (this.drainScheduled || this.stopped) return;
+    this.drainScheduled = true;
+    // On the next turn of the event loop: the consumer hands over all the batches of a fetch
+    // response first, so the drain can choose among every partition's records.
+    setImmediate(() => {
+      void this.enqueue(() => this.drain()).catch(() => undefined);
+    });
+  }
+
+  /**
+   * Processes queued records in chunks, each time from the task whose next record is oldest
+   * (by Kafka timestamp), so partitions advance together in event time: a partition's whole
+   * fetch no longer runs ahead of the others into a repartition topic. After a time slice it
+   * yields to the other serial work (commits, assignments) and continues.
+   */
+  private async drain(): Promise<void> {
+    this.drainScheduled = false;
+    const until = performance.now() + DRAIN_SLICE_MS;
+    let nextDrainMs = performance.now() + SINK_DRAIN_MS;
+    try {
+      for (;;) {
+        if (this.stopped) return;
+        const next = this.nextChunk();
+        if (!next) return;
+        if (next.untilMs < next.headMs) {
+          // A partition of this sub-topology has records on the broker older than this head but
+          // none fetched yet: wait for its fetch (up to MAX_IDLE_MS), as Kafka Streams does.
+          const nowMs = performance.now();
+          this.idleSinceMs ??= nowMs;
+          if (nowMs - this.idleSinceMs < MAX_IDLE_MS) {
+            this.waitForFetch(MAX_IDLE_MS - (nowMs - this.idleSinceMs));
+            return;
+          }
+        } else {
+          this.idleSinceMs = undefined;
+        }
+        this.fetchWanted = false;
+        // Waited long enough for a partition: go on without it, in full chunks.
+        const untilMs = next.untilMs < next.headMs ? Number.POSITIVE_INFINITY : next.untilMs;
+        // Outputs go out every few ms (one frame to the producer thread), not per chunk.
+        if (performance.now() >= nextDrainMs) {
+          this.sink?.drain();
+          nextDrainMs = performance.now() + SINK_DRAIN_MS;
+        }
+        await this.processChunk(next.id, next.entry, untilMs);
+        this.releaseRoom();
+        if (performance.now() >= until) {
+          this.scheduleDrain();
+          return;
+        }
+      }
+    } finally {
+      this.sink?.drain();
+      this.releaseRoom();
+    }
+  }
+
+  /** Lets the consumer fetch (whatever is queued) and drains again after `ms` or a new batch. */
+  private waitForFetch(ms: number): void {
+    // Over the queue bound too: the partition waited for is in the consumer's next fetch.
+    this.fetchWanted = true;
+    this.releaseRoom(true);
+    clearTimeout(this.idleTimer);
+    this.idleTimer = setTimeout(() => this.scheduleDrain(), Math.max(1, Math.ceil(ms)));
+  }
+
+  /**
+   * What to process next: per sub-topology, the queue head with the smallest timestamp, and
+   * where its chunk should end (`untilMs`): the next timestamp of the sub-topology's other
+   * queues, or the last processed timestamp of a partition with nothing queued but records left
+   * on the broker. Of the sub-topologies, the one whose head is oldest, preferring one that need
+   * not wait. Stale heads (a seek is pending) are dropped on the way.
+   */
+  private nextChunk():
+    { id: string; entry: QueuedBatch; headMs: number; untilMs: number } | undefined {
+    const bySub = new Map<
+      number,
+      { id: string; entry: QueuedBatch; headMs: number; untilMs: number }
+    >();
+    for (const [id, queue] of this.queued) {
+      let head = queue[0];
+      while (head && head.control.isStale()) {
+        this.dequeue(queue);
+        head = queue[0];
+      }
+      if (!head) continue;
+      const sub = this.topicToSub.get(head.batch.topic)!;
+      const ms = head.batch.records[head.next]!.timestampMs;
+      const current = bySub.get(sub);
+      if (current === undefined) {
+        bySub.set(sub, { id, entry: head, headMs: ms, untilMs: Number.POSITIVE_INFINITY });
+      } else if (ms < current.headMs) {
+        bySub.set(sub, {
+          id,
+          entry: head,
+          headMs: ms,
+          untilMs: Math.min(current.untilMs, current.headMs),
+        });
+      } else if (ms < current.untilMs) {
+        current.untilMs = ms;
+      }
+    }
+    for (const [id, task] of this.tasks) {
+      const queue = this.queued.get(id);
+      if (queue !== undefined && queue.length > 0) continue;
+      const candidate = bySub.get(task.id.subtopology);
+      const lastMs = this.lastTimestamps.get(id);
+      if (candidate === undefined || lastMs === undefined || lastMs >= candidate.untilMs) continue;
+      if (this.hasRecordsLeft(task)) candidate.untilMs = lastMs;
+    }
+    let best: { id: string; entry: QueuedBatch; headMs: number; untilMs: number } | undefined;
+    for (const candidate of bySub.values()) {
+      const waits = candidate.untilMs < candidate.headMs;
+      if (
+        best === undefined ||
+        (best.untilMs < best.headMs && !waits) ||
+        (waits === best.untilMs < best.headMs && candidate.headMs < best.headMs)
+      ) {
+        best = candidate;
+      }
+    }
+    return best;
+  }
+
+  /** True if the broker holds records of the task's partition beyond what it processed. */
+  private hasRecordsLeft(task: StreamTask): boolean {
+    for (const [topic, position] of task.positions) {
+      const hw = this.highWatermarks.get(`${topic}:${task.id.partition}`);
+      if (hw !== undefined && BigInt(hw) > BigInt(position)) return true;
+    }
+    return false;
+  }
+
+  private dequeue(queue: QueuedBatch[]): void {
+    const done = queue.shift();
+    if (done) this.queuedBytes -= done.batch.bytes;
+  }
+
+  /** Wakes the consumer if the queue has room (or regardless, when `force`). */
+  private releaseRoom(force = false): void {
+    if (!force && this.queuedBytes > MAX_QUEUED_BYTES && !this.stopped) return;
+    const waiters = this.roomWaiters;
+    this.roomWaiters = [];
+    for (const wake of waiters) wake();
+  }
+
+  /** Forgets what is queued for these tasks (closed or rewound: their partitions are re-read). */
+  private dropQueued(ids: Iterable<string>): void {
+    for (const id of ids) {
+      const queue = this.queued.get(id);
+      if (!queue) continue;
+      while (queue.length > 0) this.dequeue(queue);
+      this.queued.delete(id);
+    }
+    this.releaseRoom();
+  }
+
+  /** Runs the next chunk of a queued batch through its task. */
+  private async processChunk(id: string, entry: QueuedBatch, untilMs: number): Promise<void> {
+    const { batch, control } = entry;
+    const queue = this.queued.get(id)!;
+    const subId = this.topicToSub.get(batch.topic)!;
     const task =
       this.tasks.get(id) ??
       (await this.createTask(subId, batch.partition, () => control.heartbeat()));
-    let records = batch.records;
+    // Dropped while the task opened (a rebalance took the partition, or a rewind).
+    if (queue[0] !== entry) return;
     const position = task.positions.get(batch.topic);
-    const first = records[0];
-    if (position !== undefined && first !== undefined && BigInt(first.offset) < BigInt(position)) {
-      // Fetched before a seek to restored state took effect: those records are in the state.
+    if (
+      entry.next === 0 &&
+      position !== undefined &&
+      BigInt(batch.fetchedOffset) > BigInt(position)
+    ) {
+      // Fetched from beyond where the task is (before a seek back took effect): re-read.
+      this.dequeue(queue);
+      this.source?.seek(batch.topic, batch.partition, position);
+      return;
+    }
+    const all = batch.records;
+    const max = Math.min(all.length, entry.next + MAX_CHUNK_RECORDS);
+    let end = Math.min(max, entry.next + MIN_CHUNK_RECORDS);
+    while (end < max && all[end]!.timestampMs <= untilMs) end++;
+    let records = batch.records.slice(entry.next, end);
+    entry.next = end;
+    if (end >= batch.records.length) this.dequeue(queue);
+    const first = records[0]!;
+    if (position !== undefined && BigInt(first.offset) < BigInt(position)) {
+      // Read again after a seek or a rebalance: those records are in the state already.
       const from = BigInt(position);
       records = records.filter((r) => BigInt(r.offset) >= from);
       if (records.length === 0) return;
@@ -241,15 +491,22 @@ export class JobRunner {
     this.highWatermarks.set(`${batch.topic}:${batch.partition}`, batch.highWatermark);
     const started = performance.now();
     await task.processBatch(records);
-    this.sink!.drain();
-    const next = BigInt(records[records.length - 1]!.offset) + 1n;
+    this.lastTimestamps.set(id, records[records.length - 1]!.timestampMs);
+    let nextOffset = BigInt(records[records.length - 1]!.offset) + 1n;
+    const afterBatch = BigInt(batch.lastOffset) + 1n;
+    if (end >= batch.records.length && afterBatch > nextOffset) {
+      // The fetch ended with records the consumer filters (transaction markers, aborted records):
+      // continue after them, or the next fetch would look like a gap.
+      task.positions.set(batch.topic, afterBatch.toString());
+      nextOffset = afterBatch;
+    }
     this.options.metrics
       .gauge('consumerLag', {
         job: this.job,
         topic: batch.topic,
         partition: String(batch.partition),
       })
-      .set(Math.max(0, Number(BigInt(batch.highWatermark) - next)));
+      .set(Math.max(0, Number(BigInt(batch.highWatermark) - nextOffset)));
     this.options.metrics
       .histogram('batchDuration', { job: this.job })
       .observe((performance.now() - started) / 1000);
@@ -318,13 +575,22 @@ export class JobRunner {
   }
 
   /** Closes tasks the group took away (after a commit) and opens the newly assigned ones. */
-  private async onAssignment(assignment: Readonly<Record<string, number[]>>): Promise<void> {
+  /** Tasks (`sub:partition`) of an assignment (topic → partitions). */
+  private assignedTasks(
+    assignment: Readonly<Record<string, number[]>>,
+  ): Map<string, { sub: number; partition: number }> {
     const keep = new Map<string, { sub: number; partition: number }>();
     for (const [topic, partitions] of Object.entries(assignment)) {
       const sub = this.topicToSub.get(topic);
       if (sub === undefined) continue;
       for (const p of partitions) keep.set(`${sub}:${p}`, { sub, partition: p });
     }
+    return keep;
+  }
+
+  private async onAssignment(
+    keep: ReadonlyMap<string, { sub: number; partition: number }>,
+  ): Promise<void> {
     const revoked = [...this.tasks].filter(([id]) => !keep.has(id));
     if (revoked.length > 0) {
       await this.commitAll();
@@ -352,6 +618,8 @@ export class JobRunner {
   }
 
   private async closeTask(id: string, task: StreamTask): Promise<void> {
+    this.dropQueued([id]);
+    this.lastTimestamps.delete(id);
     await task.close();
     await task.state.close();
     this.tasks.delete(id);
@@ -448,6 +716,8 @@ export class JobRunner {
   }
 
   private async rewindToLastCommit(): Promise<void> {
+    this.dropQueued([...this.queued.keys()]);
+    this.lastTimestamps.clear();
     for (const [id, task] of [...this.tasks]) {
       await task.close().catch(() => undefined);
       await task.state.close().catch(() => undefined);
@@ -458,6 +728,13 @@ export class JobRunner {
     }
     this.options.metrics.gauge('assignedPartitions', { job: this.job }).set(this.tasks.size);
   }
+}
+
+interface QueuedBatch {
+  readonly batch: SourceBatch;
+  readonly control: BatchControl;
+  /** Index of the first record not processed yet. */
+  next: number;
 }
 
 interface PreparedTask {

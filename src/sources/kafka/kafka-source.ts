@@ -20,18 +20,29 @@ export interface SourceBatch {
   readonly records: readonly RawRecord[];
   /** Log end offset of the partition when fetched (for lag). */
   readonly highWatermark: string;
+  /**
+   * The offset this fetch started from. The batch continues a partition only if this is at or
+   * before where processing is: after a seek, batches fetched from further on are stale.
+   */
+  readonly fetchedOffset: string;
+  /** Offset of the fetch's last record, including records the consumer filtered out. */
+  readonly lastOffset: string;
+  /** Bytes of the records' keys and values (for the runner's bound on fetched-ahead data). */
+  readonly bytes: number;
 }
 
 export interface BatchControl {
   /** Keep group membership alive during long work (restores). */
   heartbeat(): Promise<void>;
-  /** Skip the rest of this batch and continue the partition from `offset`. */
-  seek(offset: string): void;
-  /** True if a rebalance made this batch obsolete. */
+  /** True while a seek of this batch's partition is pending: the batch is obsolete. */
   isStale(): boolean;
 }
 
 export interface SourceHandler {
+  /**
+   * Takes a fetched batch. It may return before the batch is processed (the consumer then
+   * fetches on); processing order and where a partition continues are the handler's business.
+   */
   onBatch(batch: SourceBatch, control: BatchControl): Promise<void>;
   /** The group assigned this member a new set of partitions (topic → partitions). */
   onAssignment(assignment: Readonly<Record<string, number[]>>): void;
@@ -113,6 +124,7 @@ export class KafkaSource {
         const { batch } = payload;
         if (batch.messages.length === 0) return;
         const records: RawRecord[] = new Array<RawRecord>(batch.messages.length);
+        let bytes = 0;
         for (let i = 0; i < batch.messages.length; i++) {
           const m = batch.messages[i]!;
           records[i] = {
@@ -124,25 +136,25 @@ export class KafkaSource {
             value: m.value,
             headers: decodeHeaders(m.headers),
           };
+          bytes += (m.key?.length ?? 0) + (m.value?.length ?? 0);
         }
-        let seeked = false;
         await handler.onBatch(
           {
             topic: batch.topic,
             partition: batch.partition,
             records,
             highWatermark: batch.highWatermark,
+            fetchedOffset: fetchedOffsetOf(batch),
+            lastOffset: batch.lastOffset(),
+            bytes,
           },
           {
             heartbeat: () => payload.heartbeat(),
             isStale: () => payload.isStale(),
-            seek: (offset) => {
-              seeked = true;
-              this.consumer.seek({ topic: batch.topic, partition: batch.partition, offset });
-            },
           },
         );
-        if (!seeked) payload.resolveOffset(batch.lastOffset());
+        // Fetch on from here; the handler seeks the partition back if it needs these again.
+        payload.resolveOffset(batch.lastOffset());
       },
     });
   }
@@ -178,4 +190,12 @@ export class KafkaSource {
   get groupId(): string {
     return this.options.groupId;
   }
+}
+
+/** kafkajs keeps the fetch's start offset on its Batch without declaring it in its types. */
+function fetchedOffsetOf(batch: EachBatchPayload['batch']): string {
+  const fetched = (batch as { fetchedOffset?: unknown }).fetchedOffset;
+  if (typeof fetched === 'string') return fetched;
+  // Not seen with kafkajs 2.2.4; the first record is the nearest safe stand-in.
+  return batch.firstOffset() ?? '0';
 }
