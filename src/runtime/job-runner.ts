@@ -28,7 +28,7 @@ const MAX_QUEUED_BYTES = 8 * 1024 * 1024;
  */
 const MIN_CHUNK_RECORDS = 64;
 /** Longest wait for a partition with older records on the broker before going on without it. */
-const MAX_IDLE_MS = 100;
+const MAX_IDLE_MS = 20;
 const MAX_CHUNK_RECORDS = 1000;
 /** Outputs are handed to the producer thread at least this often while a drain runs. */
 const SINK_DRAIN_MS = 10;
