@@ -13,7 +13,7 @@ const machine = {
   total_mem_mb: 8000,
   platform: 'linux-x64',
   node: 'v20',
-  node_flags: ['--max-semi-space-size=64'],
+  node_flags: ['--max-semi-space-size=32'],
   load_avg_before: [0.5, 0.4, 0.3],
   load_avg_after: [1.5, 0.6, 0.4],
 };
