@@ -10,6 +10,14 @@ import type { MetricsRegistry } from '../metrics/metrics-registry.js';
 import { KafkaTopicSink } from '../sinks/kafka/kafka-topic-sink.js';
 import { KafkaAdmin, type TopicRequest } from '../sources/kafka/kafka-admin.js';
 import { KafkaSource, type BatchControl, type SourceBatch } from '../sources/kafka/kafka-source.js';
+import {
+  BatchQueues,
+  chooseCandidate,
+  chunkEnd,
+  mustWait,
+  type ChunkCandidate,
+  type QueuedBatch,
+} from './batch-queues.js';
 import type { Logger } from './logger.js';
 import { StreamTask } from './stream-task.js';
 import { EMPTY_TASK_STATE, type TaskStateFactory } from './task-state.js';
@@ -77,18 +85,13 @@ export class JobRunner {
   private commitTimer: NodeJS.Timeout | undefined;
   private failedCommits = 0;
   /** Fetched batches not yet processed, per task (`sub:partition`), in fetch order. */
-  private readonly queued = new Map<string, QueuedBatch[]>();
-  private queuedBytes = 0;
-  /** Consumer callbacks waiting for the queue to shrink below MAX_QUEUED_BYTES. */
-  private roomWaiters: Array<() => void> = [];
+  private readonly queues = new BatchQueues(MAX_QUEUED_BYTES);
   private drainScheduled = false;
   /** Kafka timestamp of the last record each task processed (for event-time order). */
   private readonly lastTimestamps = new Map<string, number>();
   /** Since when the drain has waited for a lagging partition's fetch. */
   private idleSinceMs: number | undefined;
   private idleTimer: NodeJS.Timeout | undefined;
-  /** The drain waits for a fetch: the consumer may fetch beyond the queue bound. */
-  private fetchWanted = false;
   /** Tasks of the latest assignment (undefined before the first). */
   private assigned: Set<string> | undefined;
   /** A commit whose phase 1 ran and whose flush may still be in flight. */
@@ -167,7 +170,7 @@ export class JobRunner {
         const keep = this.assignedTasks(assignment);
         // At once, not behind queued work: batches of partitions this member lost go unprocessed.
         this.assigned = new Set(keep.keys());
-        this.dropQueued([...this.queued.keys()].filter((id) => !keep.has(id)));
+        this.queues.drop(this.queues.taskIds().filter((id) => !keep.has(id)));
         void this.enqueue(() => this.onAssignment(keep));
       },
     });
@@ -183,7 +186,7 @@ export class JobRunner {
     clearInterval(this.commitTimer);
     clearTimeout(this.idleTimer);
     // The consumer may be waiting for room in the queue: let it finish before it disconnects.
-    this.dropQueued([...this.queued.keys()]);
+    this.queues.drop(this.queues.taskIds());
     await this.enqueue(async () => {
       await this.commitAll();
       await this.finishPendingCommit();
@@ -272,25 +275,9 @@ export class JobRunner {
     const id = `${subId}:${batch.partition}`;
     // Fetched before a rebalance took the partition away.
     if (this.assigned !== undefined && !this.assigned.has(id)) return;
-    let queue = this.queued.get(id);
-    if (!queue) {
-      queue = [];
-      this.queued.set(id, queue);
-    }
-    queue.push({ batch, control, next: 0 });
-    this.queuedBytes += batch.bytes;
+    this.queues.push(id, batch, control);
     this.scheduleDrain();
-    while (this.queuedBytes > MAX_QUEUED_BYTES && !this.fetchWanted && !this.stopped) {
-      await new Promise<void>((resolve) => {
-        const timer = setTimeout(resolve, 1000);
-        this.roomWaiters.push(() => {
-          clearTimeout(timer);
-          resolve();
-        });
-      });
-      // A long restore can hold the queue: keep the group membership meanwhile.
-      await control.heartbeat().catch(() => undefined);
-    }
+    await this.queues.waitForRoom(control, () => this.stopped);
   }
 
   private scheduleDrain(): void {
@@ -318,7 +305,8 @@ export class JobRunner {
         if (this.stopped) return;
         const next = this.nextChunk();
         if (!next) return;
-        if (next.untilMs < next.headMs) {
+        const waits = mustWait(next);
+        if (waits) {
           // A partition of this sub-topology has records on the broker older than this head but
           // none fetched yet: wait for its fetch (up to MAX_IDLE_MS), as Kafka Streams does.
           const nowMs = performance.now();
@@ -330,16 +318,19 @@ export class JobRunner {
         } else {
           this.idleSinceMs = undefined;
         }
-        this.fetchWanted = false;
-        // Waited long enough for a partition: go on without it, in full chunks.
-        const untilMs = next.untilMs < next.headMs ? Number.POSITIVE_INFINITY : next.untilMs;
+        this.queues.fetchWanted = false;
         // Outputs go out every few ms (one frame to the producer thread), not per chunk.
         if (performance.now() >= nextDrainMs) {
           this.sink?.drain();
           nextDrainMs = performance.now() + SINK_DRAIN_MS;
         }
-        await this.processChunk(next.id, next.entry, untilMs);
-        this.releaseRoom();
+        // Waited long enough for a partition: go on without it, in full chunks.
+        await this.processChunk(
+          next.taskId,
+          next.entry,
+          waits ? Number.POSITIVE_INFINITY : next.untilMs,
+        );
+        this.queues.releaseRoom();
         if (performance.now() >= until) {
           this.scheduleDrain();
           return;
@@ -347,75 +338,33 @@ export class JobRunner {
       }
     } finally {
       this.sink?.drain();
-      this.releaseRoom();
+      this.queues.releaseRoom();
     }
   }
 
-  /** Lets the consumer fetch (whatever is queued) and drains again after `ms` or a new batch. */
+  /** Lets the consumer fetch past the queue bound and drains again after `ms` or a new batch. */
   private waitForFetch(ms: number): void {
-    // Over the queue bound too: the partition waited for is in the consumer's next fetch.
-    this.fetchWanted = true;
-    this.releaseRoom(true);
+    this.queues.fetchWanted = true;
+    this.queues.releaseRoom(true);
     clearTimeout(this.idleTimer);
     this.idleTimer = setTimeout(() => this.scheduleDrain(), Math.max(1, Math.ceil(ms)));
   }
 
   /**
-   * What to process next: per sub-topology, the queue head with the smallest timestamp, and
-   * where its chunk should end (`untilMs`): the next timestamp of the sub-topology's other
-   * queues, or the last processed timestamp of a partition with nothing queued but records left
-   * on the broker. Of the sub-topologies, the one whose head is oldest, preferring one that need
-   * not wait. Stale heads (a seek is pending) are dropped on the way.
+   * What to process next: per sub-topology the oldest queue head, whose chunk ends at the other
+   * queues' oldest next record or at the last record of a partition that has nothing queued
+   * but records left on the broker; of those, one that need not wait, oldest first.
    */
-  private nextChunk():
-    { id: string; entry: QueuedBatch; headMs: number; untilMs: number } | undefined {
-    const bySub = new Map<
-      number,
-      { id: string; entry: QueuedBatch; headMs: number; untilMs: number }
-    >();
-    for (const [id, queue] of this.queued) {
-      let head = queue[0];
-      while (head && head.control.isStale()) {
-        this.dequeue(queue);
-        head = queue[0];
-      }
-      if (!head) continue;
-      const sub = this.topicToSub.get(head.batch.topic)!;
-      const ms = head.batch.records[head.next]!.timestampMs;
-      const current = bySub.get(sub);
-      if (current === undefined) {
-        bySub.set(sub, { id, entry: head, headMs: ms, untilMs: Number.POSITIVE_INFINITY });
-      } else if (ms < current.headMs) {
-        bySub.set(sub, {
-          id,
-          entry: head,
-          headMs: ms,
-          untilMs: Math.min(current.untilMs, current.headMs),
-        });
-      } else if (ms < current.untilMs) {
-        current.untilMs = ms;
-      }
-    }
+  private nextChunk(): ChunkCandidate | undefined {
+    const bySub = this.queues.oldestHeads((topic) => this.topicToSub.get(topic) ?? 0);
     for (const [id, task] of this.tasks) {
-      const queue = this.queued.get(id);
-      if (queue !== undefined && queue.length > 0) continue;
+      if (this.queues.has(id)) continue;
       const candidate = bySub.get(task.id.subtopology);
       const lastMs = this.lastTimestamps.get(id);
       if (candidate === undefined || lastMs === undefined || lastMs >= candidate.untilMs) continue;
       if (this.hasRecordsLeft(task)) candidate.untilMs = lastMs;
     }
-    let best: { id: string; entry: QueuedBatch; headMs: number; untilMs: number } | undefined;
-    for (const candidate of bySub.values()) {
-      const waits = candidate.untilMs < candidate.headMs;
-      if (
-        best === undefined ||
-        (best.untilMs < best.headMs && !waits) ||
-        (waits === best.untilMs < best.headMs && candidate.headMs < best.headMs)
-      ) {
-        best = candidate;
-      }
-    }
-    return best;
+    return chooseCandidate(bySub.values());
   }
 
   /** True if the broker holds records of the task's partition beyond what it processed. */
@@ -427,40 +376,15 @@ export class JobRunner {
     return false;
   }
 
-  private dequeue(queue: QueuedBatch[]): void {
-    const done = queue.shift();
-    if (done) this.queuedBytes -= done.batch.bytes;
-  }
-
-  /** Wakes the consumer if the queue has room (or regardless, when `force`). */
-  private releaseRoom(force = false): void {
-    if (!force && this.queuedBytes > MAX_QUEUED_BYTES && !this.stopped) return;
-    const waiters = this.roomWaiters;
-    this.roomWaiters = [];
-    for (const wake of waiters) wake();
-  }
-
-  /** Forgets what is queued for these tasks (closed or rewound: their partitions are re-read). */
-  private dropQueued(ids: Iterable<string>): void {
-    for (const id of ids) {
-      const queue = this.queued.get(id);
-      if (!queue) continue;
-      while (queue.length > 0) this.dequeue(queue);
-      this.queued.delete(id);
-    }
-    this.releaseRoom();
-  }
-
   /** Runs the next chunk of a queued batch through its task. */
   private async processChunk(id: string, entry: QueuedBatch, untilMs: number): Promise<void> {
     const { batch, control } = entry;
-    const queue = this.queued.get(id)!;
     const subId = this.topicToSub.get(batch.topic)!;
     const task =
       this.tasks.get(id) ??
       (await this.createTask(subId, batch.partition, () => control.heartbeat()));
     // Dropped while the task opened (a rebalance took the partition, or a rewind).
-    if (queue[0] !== entry) return;
+    if (this.queues.head(id) !== entry) return;
     const position = task.positions.get(batch.topic);
     if (
       entry.next === 0 &&
@@ -468,17 +392,13 @@ export class JobRunner {
       BigInt(batch.fetchedOffset) > BigInt(position)
     ) {
       // Fetched from beyond where the task is (before a seek back took effect): re-read.
-      this.dequeue(queue);
+      this.queues.dropHead(id);
       this.source?.seek(batch.topic, batch.partition, position);
       return;
     }
-    const all = batch.records;
-    const max = Math.min(all.length, entry.next + MAX_CHUNK_RECORDS);
-    let end = Math.min(max, entry.next + MIN_CHUNK_RECORDS);
-    while (end < max && all[end]!.timestampMs <= untilMs) end++;
+    const end = chunkEnd(entry, untilMs, MIN_CHUNK_RECORDS, MAX_CHUNK_RECORDS);
     let records = batch.records.slice(entry.next, end);
-    entry.next = end;
-    if (end >= batch.records.length) this.dequeue(queue);
+    this.queues.advance(id, entry, end);
     const first = records[0]!;
     if (position !== undefined && BigInt(first.offset) < BigInt(position)) {
       // Read again after a seek or a rebalance: those records are in the state already.
@@ -574,7 +494,6 @@ export class JobRunner {
     return task;
   }
 
-  /** Closes tasks the group took away (after a commit) and opens the newly assigned ones. */
   /** Tasks (`sub:partition`) of an assignment (topic → partitions). */
   private assignedTasks(
     assignment: Readonly<Record<string, number[]>>,
@@ -588,6 +507,7 @@ export class JobRunner {
     return keep;
   }
 
+  /** Closes tasks the group took away (after a commit) and opens the newly assigned ones. */
   private async onAssignment(
     keep: ReadonlyMap<string, { sub: number; partition: number }>,
   ): Promise<void> {
@@ -618,7 +538,7 @@ export class JobRunner {
   }
 
   private async closeTask(id: string, task: StreamTask): Promise<void> {
-    this.dropQueued([id]);
+    this.queues.drop([id]);
     this.lastTimestamps.delete(id);
     await task.close();
     await task.state.close();
@@ -716,7 +636,7 @@ export class JobRunner {
   }
 
   private async rewindToLastCommit(): Promise<void> {
-    this.dropQueued([...this.queued.keys()]);
+    this.queues.drop(this.queues.taskIds());
     this.lastTimestamps.clear();
     for (const [id, task] of [...this.tasks]) {
       await task.close().catch(() => undefined);
@@ -728,13 +648,6 @@ export class JobRunner {
     }
     this.options.metrics.gauge('assignedPartitions', { job: this.job }).set(this.tasks.size);
   }
-}
-
-interface QueuedBatch {
-  readonly batch: SourceBatch;
-  readonly control: BatchControl;
-  /** Index of the first record not processed yet. */
-  next: number;
 }
 
 interface PreparedTask {
