@@ -65,6 +65,14 @@ export interface WindowOperatorOptions {
 const CATCH_UP_CHUNK = 5_000;
 
 /**
+ * Store key under which earlier versions kept the stream time (not a record key: starts with
+ * U+0000). Read once for state written by them, then deleted: stream time lives in the checkpoint.
+ */
+export const STREAM_TIME_KEY = '\u0000sluice-stream-time';
+/** Name of the stream time in the node's checkpoint values. */
+const STREAM_TIME_CHECKPOINT = 'stream-time';
+
+/**
  * Keyed, event-time windowed aggregation with Kafka Streams semantics (see WindowDefinition).
  *
  * Output records: key `${key}|${startMs}`, value `{key, startMs, endMs, ...results}`,
@@ -94,14 +102,6 @@ const CATCH_UP_CHUNK = 5_000;
  * Stream time is committed in the task's checkpoint (with the windows and input offsets); without
  * one it is the largest event time held in the store.
  */
-/**
- * Store key under which earlier versions kept the stream time (not a record key: starts with
- * U+0000). Read once for state written by them, then deleted: stream time lives in the checkpoint.
- */
-export const STREAM_TIME_KEY = '\u0000sluice-stream-time';
-/** Name of the stream time in the node's checkpoint values. */
-const STREAM_TIME_CHECKPOINT = 'stream-time';
-
 export class WindowOperator implements Processor, WindowUpdateTarget {
   readonly stateId: string;
   /** Effective retention in ms after a window's end (never below `minRetentionMs`). */
