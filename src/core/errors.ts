@@ -22,6 +22,7 @@ export const ERROR_CODES = {
   CONFIG_INVALID: 'configuration (environment variables or flags) is invalid',
   // external systems
   KAFKA_UNAVAILABLE: 'Kafka broker cannot be reached',
+  KAFKA_REJECTED: 'the broker refused what was sent (e.g. a timestamp or size outside its limits)',
   KAFKA_JAVA_MISSING: 'java (17+) is not on PATH',
   KAFKA_MAVEN_MISSING: 'mvn is not on PATH',
   KAFKA_PORT_TAKEN: 'the local Kafka port is already in use by another process',

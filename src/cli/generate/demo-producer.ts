@@ -141,6 +141,19 @@ export class DemoProducer implements DemoSink {
   private unavailable(err: unknown): SluiceError {
     if (err instanceof SluiceError) return err;
     const message = err instanceof Error ? err.message : String(err);
+    const refused = brokerRefusal(err);
+    if (refused !== undefined) {
+      // The broker answered: it is reachable, it does not accept these messages.
+      return new SluiceError(
+        'KAFKA_REJECTED',
+        `Kafka at ${this.options.brokers.join(',')} refused the messages (${refused}): ${message}` +
+          (refused === 'INVALID_TIMESTAMP'
+            ? '. Kafka refuses timestamps more than log.message.timestamp.after.max.ms (1 h by ' +
+              'default) ahead of its clock: start event time earlier (--start) or raise --event-rate'
+            : ''),
+        { cause: err, domain: 'user' },
+      );
+    }
     return new SluiceError(
       'KAFKA_UNAVAILABLE',
       `Kafka at ${this.options.brokers.join(',')}: ${message}`,
@@ -162,6 +175,29 @@ function toKafkaMessage(m: GeneratedMessage): Message {
 }
 
 /** True if the broker refused the message for its size (kafkajs may wrap the protocol error). */
+/** Broker error types that mean "not these messages", not "cannot reach the broker". */
+const REFUSALS = new Set([
+  'INVALID_TIMESTAMP',
+  'MESSAGE_TOO_LARGE',
+  'RECORD_LIST_TOO_LARGE',
+  'INVALID_RECORD',
+  'CORRUPT_MESSAGE',
+  'POLICY_VIOLATION',
+  'TOPIC_AUTHORIZATION_FAILED',
+]);
+
+/** The kafkajs error type of a broker refusal anywhere in the error's causes, if any. */
+export function brokerRefusal(err: unknown): string | undefined {
+  if (!(err instanceof Error)) return undefined;
+  const e = err as Error & { type?: unknown; errors?: unknown[]; originalError?: unknown };
+  if (typeof e.type === 'string' && REFUSALS.has(e.type)) return e.type;
+  for (const inner of [e.cause, e.originalError, ...(e.errors ?? [])]) {
+    const found = brokerRefusal(inner);
+    if (found !== undefined) return found;
+  }
+  return undefined;
+}
+
 function isTooLarge(err: unknown): boolean {
   if (!(err instanceof Error)) return false;
   const e = err as Error & { type?: string; errors?: unknown[] };

@@ -98,6 +98,9 @@ export async function runRestoreScenario(options: RestoreScenarioOptions): Promi
     count: options.events,
     ratePerSec: 0,
     seed: options.seed,
+    // 1,000 events per second of event time, ending now: Kafka refuses timestamps more than an
+    // hour ahead of its clock, which 10M events starting now would reach.
+    startMs: Date.now() - options.events,
   });
   log(`produced ${options.events} events`);
   const input = await readWholeTopic(brokers, job.inputTopic);
