@@ -2,7 +2,7 @@
 // most one line per interval. The clock is injected so tests step it by hand.
 
 import type { Clock } from '../../core/clock.js';
-import { formatProgressLine } from '../progress-format.js';
+import { formatProgressLine, ThrottledProgress } from '../progress-format.js';
 
 // generate-command and its tests take the count format from here, with the duration format.
 export { formatCount } from '../progress-format.js';
@@ -15,53 +15,31 @@ export interface ProgressTarget {
 }
 
 /** Writes "generate: 12,345/100,000 events (12.3%) · 9,876 ev/s · ETA 9s" lines. */
-export class ProgressReporter {
-  private readonly startMs: number;
-  private lastMs: number;
-  private lastCount = 0;
-
+export class ProgressReporter extends ThrottledProgress {
   constructor(
-    private readonly clock: Clock,
-    private readonly write: (line: string) => void,
-    private readonly target: ProgressTarget = {},
-    /** Minimum time between lines. */
-    private readonly intervalMs = 1_000,
+    clock: Clock,
+    write: (line: string) => void,
+    target: ProgressTarget = {},
+    /** Minimum time between lines, ms. */
+    intervalMs = 1_000,
   ) {
-    this.startMs = clock.nowMs();
-    this.lastMs = this.startMs;
-  }
-
-  /** Report `count` events done if an interval has passed since the last line; true if written. */
-  update(count: number): boolean {
-    const nowMs = this.clock.nowMs();
-    if (nowMs - this.lastMs < this.intervalMs) return false;
-    this.write(this.line(count, nowMs));
-    this.lastMs = nowMs;
-    this.lastCount = count;
-    return true;
-  }
-
-  /** The progress line for `count` events at `nowMs` (rate over the last interval). */
-  line(count: number, nowMs: number): string {
-    const spanMs = Math.max(1, nowMs - this.lastMs);
-    const rate = ((count - this.lastCount) * 1000) / spanMs;
-    const elapsedMs = Math.max(1, nowMs - this.startMs);
-    const averageRate = (count * 1000) / elapsedMs;
-    const { total, durationMs } = this.target;
-    let etaMs: number | undefined;
-    if (total !== undefined && total > 0 && averageRate > 0) {
-      etaMs = ((total - count) / averageRate) * 1000;
-    }
-    if (durationMs !== undefined && durationMs > 0) {
-      const left = Math.max(0, durationMs - elapsedMs);
-      etaMs = etaMs === undefined ? left : Math.min(etaMs, left);
-    }
-    return formatProgressLine({
-      label: 'generate',
-      count,
-      total,
-      eventsPerSec: rate,
-      eta: etaMs === undefined ? undefined : formatDuration(etaMs),
+    super(clock, write, intervalMs, ({ count, eventsPerSec, averagePerSec, elapsedMs }) => {
+      const { total, durationMs } = target;
+      let etaMs: number | undefined;
+      if (total !== undefined && total > 0 && averagePerSec > 0) {
+        etaMs = ((total - count) / averagePerSec) * 1000;
+      }
+      if (durationMs !== undefined && durationMs > 0) {
+        const left = Math.max(0, durationMs - elapsedMs);
+        etaMs = etaMs === undefined ? left : Math.min(etaMs, left);
+      }
+      return formatProgressLine({
+        label: 'generate',
+        count,
+        total,
+        eventsPerSec,
+        eta: etaMs === undefined ? undefined : formatDuration(etaMs),
+      });
     });
   }
 }
