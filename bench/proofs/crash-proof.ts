@@ -6,14 +6,10 @@
 //       [--events 200000] [--rate 4000] [--kills 5] [--kill-delay 1000-4000] [--seed 7]
 //       [--key-by category] [--keep]
 
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { runCrashScenario } from '../../test/integration/support/crash-scenario.js';
-import { deleteTopicsWithPrefix, uniqueName } from '../../test/integration/support/proof-env.js';
-import { assertBuilt } from '../../test/integration/support/sluice-process.js';
 import { formatComparison } from '../../test/integration/support/window-oracle.js';
+import { runProof } from './proof-run.js';
 
 const { values } = parseArgs({
   options: {
@@ -31,14 +27,10 @@ const { values } = parseArgs({
   },
 });
 
-async function main(): Promise<number> {
-  assertBuilt();
-  const brokers = values.brokers.split(',');
-  const prefix = `${uniqueName('crash-proof')}-`;
-  const workDir = await mkdtemp(join(tmpdir(), 'sluice-crash-proof-'));
-  const log = (line: string): void => console.log(`${new Date().toISOString()} ${line}`);
-  log(`work dir ${workDir}, topics ${prefix}*`);
-  try {
+runProof(
+  'crash-proof',
+  { brokers: values.brokers, keep: values.keep },
+  async ({ brokers, prefix, workDir, log }) => {
     const report = await runCrashScenario({
       brokers,
       workDir,
@@ -74,15 +66,8 @@ async function main(): Promise<number> {
     );
     console.log(ok ? 'PASS' : 'FAIL');
     return ok ? 0 : 1;
-  } finally {
-    if (!values.keep) {
-      await deleteTopicsWithPrefix(brokers, prefix).catch(() => undefined);
-      await rm(workDir, { recursive: true, force: true });
-    } else {
-      log(`kept ${workDir} and topics ${prefix}*`);
-    }
-  }
-}
+  },
+);
 
 function killDelay(text: string): [number, number] {
   const [min, max] = text.split('-').map(Number);
@@ -91,13 +76,3 @@ function killDelay(text: string): [number, number] {
   }
   return [min!, max!];
 }
-
-main().then(
-  (code) => {
-    process.exitCode = code;
-  },
-  (err: unknown) => {
-    console.error(err instanceof Error ? (err.stack ?? err.message) : String(err));
-    process.exitCode = 1;
-  },
-);

@@ -6,14 +6,10 @@
 //   npm run build && npx tsx bench/proofs/restore-proof.ts --brokers 127.0.0.1:9292
 //       [--events 1000000] [--key-by event_id] [--compare-all] [--keep]
 
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { deleteTopicsWithPrefix, uniqueName } from '../../test/integration/support/proof-env.js';
 import { runRestoreScenario } from '../../test/integration/support/restore-scenario.js';
-import { assertBuilt } from '../../test/integration/support/sluice-process.js';
 import { formatComparison } from '../../test/integration/support/window-oracle.js';
+import { runProof } from './proof-run.js';
 
 const { values } = parseArgs({
   options: {
@@ -28,14 +24,10 @@ const { values } = parseArgs({
   },
 });
 
-async function main(): Promise<number> {
-  assertBuilt();
-  const brokers = values.brokers.split(',');
-  const prefix = `${uniqueName('restore-proof')}-`;
-  const workDir = await mkdtemp(join(tmpdir(), 'sluice-restore-proof-'));
-  const log = (line: string): void => console.log(`${new Date().toISOString()} ${line}`);
-  log(`work dir ${workDir}, topics ${prefix}*`);
-  try {
+runProof(
+  'restore-proof',
+  { brokers: values.brokers, keep: values.keep },
+  async ({ brokers, prefix, workDir, log }) => {
     const keyBy = values['key-by'];
     const report = await runRestoreScenario({
       brokers,
@@ -74,22 +66,5 @@ async function main(): Promise<number> {
         (report.afterRestore.lost === 0 && report.afterRestore.doubleCounted === 0));
     console.log(ok ? 'PASS' : 'FAIL');
     return ok ? 0 : 1;
-  } finally {
-    if (!values.keep) {
-      await deleteTopicsWithPrefix(brokers, prefix).catch(() => undefined);
-      await rm(workDir, { recursive: true, force: true });
-    } else {
-      log(`kept ${workDir} and topics ${prefix}*`);
-    }
-  }
-}
-
-main().then(
-  (code) => {
-    process.exitCode = code;
-  },
-  (err: unknown) => {
-    console.error(err instanceof Error ? (err.stack ?? err.message) : String(err));
-    process.exitCode = 1;
   },
 );

@@ -3,18 +3,11 @@
 // dir; after the last restart drains the input, its store and output topic must equal the
 // oracle — no record lost, none counted twice.
 
+import { proofProcesses } from './proof-processes.js';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { SluiceProcess } from './sluice-process.js';
-import {
-  freePort,
-  produceActivity,
-  proofJob,
-  PROOF_WINDOW_MS,
-  waitForDrain,
-  writeJobFile,
-  type ProofJob,
-} from './proof-env.js';
+import type { SluiceProcess } from './sluice-process.js';
+import { produceActivity, PROOF_WINDOW_MS, waitForDrain, type ProofJob } from './proof-env.js';
 import { compareWindows, windowOracle, type WindowComparison } from './window-oracle.js';
 import { lastOutputWindows, readWholeTopic, servedWindows, windowSpan } from './window-readers.js';
 
@@ -80,19 +73,14 @@ export async function runCrashScenario(options: CrashScenarioOptions): Promise<C
   const started = Date.now();
   const { brokers, log } = options;
   const random = options.random ?? Math.random;
-  const job = proofJob(options.prefix, options.keyBy === undefined ? {} : { keyBy: options.keyBy });
-  const jobFile = await writeJobFile(options.workDir, job.spec);
-  const stateDir = join(options.workDir, 'state');
-  const apiPort = await freePort();
-  const spawn = (): SluiceProcess =>
-    SluiceProcess.start({
-      jobFiles: [jobFile],
-      brokers,
-      stateDir,
-      apiPort,
-      commitIntervalMs: options.commitIntervalMs,
-      sessionTimeoutMs: options.sessionTimeoutMs,
-    });
+  const { job, spawn } = await proofProcesses({
+    brokers,
+    workDir: options.workDir,
+    prefix: options.prefix,
+    ...(options.keyBy === undefined ? {} : { keyBy: options.keyBy }),
+    commitIntervalMs: options.commitIntervalMs,
+    sessionTimeoutMs: options.sessionTimeoutMs,
+  });
   const keepLog = (proc: SluiceProcess, name: string): Promise<void> =>
     writeFile(join(options.workDir, `${name}.log`), `${proc.lines.join('\n')}\n`);
 

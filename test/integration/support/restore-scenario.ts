@@ -3,19 +3,11 @@
 // a new process must rebuild every store from the changelog and answer the same. Measures the
 // restore's records/s from the StoreManager's log lines and the restore metric.
 
+import { proofProcesses } from './proof-processes.js';
 import { rm } from 'node:fs/promises';
-import { join } from 'node:path';
 import { waitForAllTasks } from './crash-scenario.js';
-import {
-  freePort,
-  produceActivity,
-  proofJob,
-  PROOF_WINDOW_MS,
-  waitForDrain,
-  writeJobFile,
-  type ProofJob,
-} from './proof-env.js';
-import { SluiceProcess } from './sluice-process.js';
+import { produceActivity, PROOF_WINDOW_MS, waitForDrain, type ProofJob } from './proof-env.js';
+import type { SluiceProcess } from './sluice-process.js';
 import { compareWindows, windowOracle, type WindowComparison } from './window-oracle.js';
 import { readWholeTopic, servedWindows, topicSize, windowSpan } from './window-readers.js';
 
@@ -78,18 +70,13 @@ const REPLAYED = /^(\S+) INFO\s+state \S+: restored, (\d+) records replayed in (
 
 export async function runRestoreScenario(options: RestoreScenarioOptions): Promise<RestoreReport> {
   const { brokers, log } = options;
-  const job = proofJob(options.prefix, options.keyBy === undefined ? {} : { keyBy: options.keyBy });
-  const jobFile = await writeJobFile(options.workDir, job.spec);
-  const stateDir = join(options.workDir, 'state');
-  const apiPort = await freePort();
-  const spawn = (): SluiceProcess =>
-    SluiceProcess.start({
-      jobFiles: [jobFile],
-      brokers,
-      stateDir,
-      apiPort,
-      commitIntervalMs: options.commitIntervalMs,
-    });
+  const { job, stateDir, spawn } = await proofProcesses({
+    brokers,
+    workDir: options.workDir,
+    prefix: options.prefix,
+    ...(options.keyBy === undefined ? {} : { keyBy: options.keyBy }),
+    commitIntervalMs: options.commitIntervalMs,
+  });
   const taskCount = 4 * job.consumedTopics.length;
 
   await produceActivity({
