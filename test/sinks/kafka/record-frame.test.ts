@@ -1,4 +1,3 @@
-import { createRequire } from 'node:module';
 import { describe, expect, it } from 'vitest';
 import type { OutputRecord } from '../../../src/core/sink.js';
 import { readRecordFrame, RecordFrameWriter } from '../../../src/sinks/kafka/record-frame.js';
@@ -53,44 +52,5 @@ describe('record frames (job thread → producer thread)', () => {
     const frame = writer.take();
     expect(frame.topics).toEqual(['y']);
     expect(readRecordFrame(frame.buffer).map((r) => r.topicIndex)).toEqual([0]);
-  });
-});
-
-describe('kafkajs as installed (bin/patch-kafkajs.js)', () => {
-  const require = createRequire(import.meta.url);
-  type Group = (args: {
-    topic: string;
-    partitionMetadata: unknown[];
-    messages: Array<{ n: number }>;
-    partitioner: (args: { message: { n: number } }) => number;
-  }) => Record<string, Array<{ n: number }>>;
-  const group = require('kafkajs/src/producer/groupMessagesPerPartition.js') as Group;
-
-  it('has the linear grouping patch applied', async () => {
-    const { readFileSync } = await import('node:fs');
-    const source = readFileSync(
-      require.resolve('kafkajs/src/producer/groupMessagesPerPartition.js'),
-      'utf8',
-    );
-    expect(source).toContain('Patched by sluice');
-    expect(source).not.toContain('[...current, message]');
-  });
-
-  it('groups messages by partition keeping their order', () => {
-    const messages = Array.from({ length: 10 }, (_, n) => ({ n }));
-    const out = group({
-      topic: 't',
-      partitionMetadata: [{}],
-      messages,
-      partitioner: ({ message }) => message.n % 3,
-    });
-    expect(out).toEqual({
-      0: [{ n: 0 }, { n: 3 }, { n: 6 }, { n: 9 }],
-      1: [{ n: 1 }, { n: 4 }, { n: 7 }],
-      2: [{ n: 2 }, { n: 5 }, { n: 8 }],
-    });
-    expect(group({ topic: 't', partitionMetadata: [], messages, partitioner: () => 0 })).toEqual(
-      {},
-    );
   });
 });
