@@ -68,6 +68,7 @@ export async function startService(options: ServiceOptions): Promise<RunningServ
     brokers,
     stateFactory: stores,
     commitIntervalMs: config.commitIntervalMs,
+    decodeThread: config.decodeThread,
     sessionTimeoutMs: config.sessionTimeoutMs,
     metrics,
     logger,

@@ -17,7 +17,11 @@ export class JsonCodec {
   constructor(private readonly maxRecordBytes = DEFAULT_MAX_RECORD_BYTES) {}
 
   decode(raw: RawRecord): DecodeResult {
-    const bytes = raw.value;
+    return this.decodeBytes(raw.value);
+  }
+
+  /** Decodes a message value (the bytes alone: the decode thread has nothing else). */
+  decodeBytes(bytes: Buffer | null): DecodeResult {
     if (bytes === null || bytes.length === 0) {
       return fail('DECODE_EMPTY', 'message has no value');
     }

@@ -19,6 +19,8 @@ export interface SluiceConfig {
   /** Memory budget for state (RocksDB block cache + write buffers + write-back cache), bytes. */
   readonly stateMemoryBytes: number;
   readonly localKafkaPort: number;
+  /** Decode source records on a thread of their own when a job reads only some fields. */
+  readonly decodeThread: boolean;
 }
 
 interface Setting {
@@ -61,6 +63,11 @@ export const SETTINGS = {
     help: 'Port of the local Kafka broker',
     default: '9092',
   },
+  decodeThread: {
+    env: 'SLUICE_DECODE_THREAD',
+    help: 'Decode source records on a second thread when a job reads only some of their fields (1 = yes, 0 = no)',
+    default: '1',
+  },
 } as const satisfies Record<keyof SluiceConfig, Setting>;
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): SluiceConfig {
@@ -93,6 +100,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): SluiceConfig {
     sessionTimeoutMs: int('sessionTimeoutMs', 6_000, 1_800_000),
     stateMemoryBytes: int('stateMemoryBytes', 16, 65536) * 1024 * 1024,
     localKafkaPort: int('localKafkaPort', 1, 65535),
+    decodeThread: int('decodeThread', 0, 1) === 1,
   };
   if (problems.length > 0) {
     throw new SluiceError('CONFIG_INVALID', `invalid configuration:\n  ${problems.join('\n  ')}`);

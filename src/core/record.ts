@@ -24,6 +24,12 @@ export interface RawRecord extends RecordOrigin {
   readonly key: Buffer | null;
   readonly value: Buffer | null;
   readonly headers: RecordHeaders;
+  /**
+   * The value decoded ahead of processing (on the decode thread), possibly only the top-level
+   * fields the job reads (`SubTopology.sourceFields`). Undefined: decode when processed (also
+   * every value that fails to decode, so its dead letter is made the one usual way).
+   */
+  predecoded?: JsonObject;
 }
 
 /** A decoded record flowing through a topology. */

@@ -28,6 +28,12 @@ export interface SubTopology {
   /** True if the sources are internal repartition topics of this job. */
   readonly internalSource: boolean;
   readonly nodes: readonly TopologyNode[];
+  /**
+   * Set when the nodes read only these top-level fields of a source record's value and pass no
+   * source record on whole (e.g. filter/derive/window, where the window emits new records):
+   * the decode may then hand over just these fields. Undefined: the whole value.
+   */
+  readonly sourceFields?: readonly string[];
 }
 
 export interface Topology {

@@ -12,6 +12,7 @@ import {
   repartitionTopicName,
   type NodeRegistry,
 } from './registry.js';
+import { sourceReadFields } from './source-fields.js';
 
 /** Default `source.maxRecordBytes`: 1 MiB, Kafka's default maximum message size. */
 export const DEFAULT_MAX_RECORD_BYTES = 1_048_576;
@@ -44,6 +45,10 @@ export function buildTopology(spec: JobSpec, registry: NodeRegistry = NODE_REGIS
   }
   if (nodes.length > 0)
     subtopologies.push({ id: subtopologies.length, sourceTopics, internalSource, nodes });
+  const sourceFields = sourceReadFields(spec);
+  if (sourceFields !== undefined && subtopologies[0] !== undefined) {
+    subtopologies[0] = { ...subtopologies[0], sourceFields };
+  }
   return {
     job: spec.name,
     deadLetterTopic: deadLetterTopicName(spec),

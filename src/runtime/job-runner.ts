@@ -3,6 +3,7 @@
 // consistent: flush sinks and changelogs → persist state with offsets → commit group offsets.
 
 import { JsonCodec } from '../codecs/json-codec.js';
+import { ParallelJsonDecoder } from '../codecs/parallel-json-decoder.js';
 import type { Clock } from '../core/clock.js';
 import { errorMessage, toSluiceError } from '../core/errors.js';
 import type { Topology } from '../core/topology.js';
@@ -38,6 +39,8 @@ const MIN_CHUNK_RECORDS = 64;
 /** Longest wait for a partition with older records on the broker before going on without it. */
 const MAX_IDLE_MS = 20;
 const MAX_CHUNK_RECORDS = 1000;
+/** Records per decode-thread request: a chunk waits only for its own part of a batch. */
+const DECODE_SEGMENT_RECORDS = MAX_CHUNK_RECORDS;
 /** Outputs are handed to the producer thread at least this often while a drain runs. */
 const SINK_DRAIN_MS = 10;
 /** How long one drain runs before commits and assignments waiting behind it get their turn. */
@@ -52,6 +55,11 @@ export interface JobRunnerOptions {
   readonly stateFactory: TaskStateFactory;
   /** How often state and offsets are committed. */
   readonly commitIntervalMs: number;
+  /**
+   * Decode source records on a second thread (ParallelJsonDecoder) for sub-topologies that read
+   * only some fields (SubTopology.sourceFields). Default true.
+   */
+  readonly decodeThread?: boolean;
   /** Consumer-group session timeout, ms (default: the source's). */
   readonly sessionTimeoutMs?: number;
   /** This instance's query-API address, advertised to the group ('' if none). */
@@ -79,7 +87,13 @@ export class JobRunner {
   private serial: Promise<void> = Promise.resolve();
   private lastCommitMs = 0;
   private readonly codec: JsonCodec;
+  /** Decodes ahead, for sub-topologies with `sourceFields` (undefined: none, or turned off). */
+  private decoder: ParallelJsonDecoder | undefined;
+  /** Decode requests of the batches just fetched, sent together in the order they will be needed. */
+  private decodeRequests: Array<{ readonly firstMs: number; readonly send: () => void }> = [];
   private readonly topicToSub = new Map<string, number>();
+  /** Source topic → the fields its sub-topology reads, where it reads only some. */
+  private readonly sourceFields = new Map<string, readonly string[]>();
   private readonly highWatermarks = new Map<string, string>();
   private stopped = false;
   private commitTimer: NodeJS.Timeout | undefined;
@@ -104,7 +118,10 @@ export class JobRunner {
   constructor(private readonly options: JobRunnerOptions) {
     this.codec = new JsonCodec(options.topology.maxRecordBytes);
     for (const sub of options.topology.subtopologies) {
-      for (const t of sub.sourceTopics) this.topicToSub.set(t, sub.id);
+      for (const t of sub.sourceTopics) {
+        this.topicToSub.set(t, sub.id);
+        if (sub.sourceFields && !sub.internalSource) this.sourceFields.set(t, sub.sourceFields);
+      }
     }
   }
 
@@ -126,6 +143,9 @@ export class JobRunner {
       }
     } finally {
       await admin.close();
+    }
+    if (this.options.decodeThread !== false && this.sourceFields.size > 0) {
+      this.decoder = new ParallelJsonDecoder(topology.maxRecordBytes);
     }
     this.sink = await KafkaTopicSink.connect({
       brokers,
@@ -194,6 +214,7 @@ export class JobRunner {
     });
     await this.source?.stop();
     await this.sink?.close();
+    await this.decoder?.close();
   }
 
   /** A failure that stopped processing (e.g. Kafka unreachable for too long). */
@@ -275,9 +296,40 @@ export class JobRunner {
     const id = `${subId}:${batch.partition}`;
     // Fetched before a rebalance took the partition away.
     if (this.assigned !== undefined && !this.assigned.has(id)) return;
-    this.queues.push(id, batch, control);
+    // Queued at once: the decode thread works on it while earlier batches are processed.
+    const fields = this.decoder && this.sourceFields.get(batch.topic);
+    this.queues.push(id, batch, control, fields ? this.decodeAhead(batch, fields) : undefined);
     this.scheduleDrain();
     await this.queues.waitForRoom(control, () => this.stopped);
+  }
+
+  /**
+   * Queues the batch's decode-thread requests, one per DECODE_SEGMENT_RECORDS. They are sent on
+   * the next turn, with those of the fetch's other batches, oldest first: the drain runs chunks
+   * across partitions oldest first, and the thread works in request order.
+   */
+  private decodeAhead(batch: SourceBatch, fields: readonly string[]): Array<Promise<void>> {
+    const { records } = batch;
+    const segments: Array<Promise<void>> = [];
+    if (this.decodeRequests.length === 0) setImmediate(() => this.sendDecodeRequests());
+    for (let from = 0; from < records.length; from += DECODE_SEGMENT_RECORDS) {
+      const to = Math.min(records.length, from + DECODE_SEGMENT_RECORDS);
+      segments.push(
+        new Promise<void>((resolve) => {
+          this.decodeRequests.push({
+            firstMs: records[from]!.timestampMs,
+            send: () => void this.decoder!.decodeInto(records, fields, from, to).then(resolve),
+          });
+        }),
+      );
+    }
+    return segments;
+  }
+
+  private sendDecodeRequests(): void {
+    const requests = this.decodeRequests.sort((a, b) => a.firstMs - b.firstMs);
+    this.decodeRequests = [];
+    for (const request of requests) request.send();
   }
 
   private scheduleDrain(): void {
@@ -397,6 +449,14 @@ export class JobRunner {
       return;
     }
     const end = chunkEnd(entry, untilMs, MIN_CHUNK_RECORDS, MAX_CHUNK_RECORDS);
+    if (entry.decoding) {
+      // Usually done: the decode thread works ahead of processing.
+      const last = Math.floor((end - 1) / DECODE_SEGMENT_RECORDS);
+      for (let s = Math.floor(entry.next / DECODE_SEGMENT_RECORDS); s <= last; s++) {
+        await entry.decoding[s];
+      }
+      if (this.queues.head(id) !== entry) return;
+    }
     let records = batch.records.slice(entry.next, end);
     this.queues.advance(id, entry, end);
     const first = records[0]!;

@@ -183,12 +183,15 @@ export class StreamTask {
 
   private decode(raw: RawRecord): StreamRecord | undefined {
     const { topology } = this.deps;
-    const decoded = this.deps.codec.decode(raw);
-    if (!decoded.ok) {
-      this.deadLetter(raw, 'decode', decoded.error);
-      return undefined;
+    let value = raw.predecoded;
+    if (value === undefined) {
+      const decoded = this.deps.codec.decode(raw);
+      if (!decoded.ok) {
+        this.deadLetter(raw, 'decode', decoded.error);
+        return undefined;
+      }
+      value = decoded.value;
     }
-    const value = decoded.value;
     const invalid = this.validator?.check(value);
     if (invalid) {
       this.deadLetter(raw, 'decode', invalid);

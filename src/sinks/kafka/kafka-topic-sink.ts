@@ -3,10 +3,9 @@
 // garbage use the second core. Nothing is awaited per record; flush() resolves when every
 // record sent so far is acknowledged.
 
-import { createRequire } from 'node:module';
-import { pathToFileURL } from 'node:url';
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
 import { errorMessage, SluiceError } from '../../core/errors.js';
+import { startModuleThread } from '../../core/module-thread.js';
 import type { OutputRecord, RecordSink } from '../../core/sink.js';
 import type { FromProducer, ProducerThreadOptions, ToProducer } from './producer-protocol.js';
 import { RecordFrameWriter } from './record-frame.js';
@@ -23,21 +22,6 @@ export interface KafkaTopicSinkOptions {
   batchBytes?: number;
   /** Idempotent producer (acks=all, no duplicates from retries). */
   idempotent?: boolean;
-}
-
-/** Run from TypeScript sources (tests, tsx scripts), the thread needs tsx to load its module. */
-const FROM_SOURCES = import.meta.url.endsWith('.ts');
-
-function startProducerThread(workerData: ProducerThreadOptions): Worker {
-  if (!FROM_SOURCES)
-    return new Worker(new URL('./producer-worker.js', import.meta.url), { workerData });
-  // Workers ignore `--import tsx`; register tsx's loader inside the thread, then load the module.
-  const tsxApi = createRequire(import.meta.url)
-    .resolve('tsx/esm/api')
-    .replace(/\.cjs$/, '.mjs');
-  const entry = new URL('./producer-worker.ts', import.meta.url).href;
-  const bootstrap = `import(${JSON.stringify(pathToFileURL(tsxApi).href)}).then((m) => { m.register(); return import(${JSON.stringify(entry)}); });`;
-  return new Worker(bootstrap, { eval: true, workerData });
 }
 
 export class KafkaTopicSink implements RecordSink {
@@ -71,7 +55,10 @@ export class KafkaTopicSink implements RecordSink {
       idempotent: options.idempotent ?? false,
       maxRequestBytes: options.batchBytes ?? 512 * 1024,
     };
-    const worker = startProducerThread(threadOptions);
+    const worker = startModuleThread(
+      new URL('./producer-worker.js', import.meta.url),
+      threadOptions,
+    );
     // The producer's sockets must not keep a process alive that forgot to close its sink.
     worker.unref();
     const ready = await new Promise<string | undefined>((resolve) => {

@@ -134,6 +134,7 @@ export class KafkaSource {
             key: m.key,
             value: m.value,
             headers: decodeHeaders(m.headers),
+            predecoded: undefined,
           };
           bytes += (m.key?.length ?? 0) + (m.value?.length ?? 0);
         }

@@ -102,17 +102,10 @@ function kafkajsMurmur2(data: Buffer): number {
     h = h.multiply(M).xor(k);
   }
   const tail = data.length & ~3;
-  switch (data.length % 4) {
-    case 3:
-      h = h.xor(data[tail + 2]! << 16);
-    // falls through
-    case 2:
-      h = h.xor(data[tail + 1]! << 8);
-    // falls through
-    case 1:
-      h = h.xor(data[tail]!);
-      h = h.multiply(M);
-  }
+  const rest = data.length % 4;
+  if (rest === 3) h = h.xor(data[tail + 2]! << 16);
+  if (rest >= 2) h = h.xor(data[tail + 1]! << 8);
+  if (rest >= 1) h = h.xor(data[tail]!).multiply(M);
   h = h.xor(h.toInt() >>> 13).multiply(M);
   h = h.xor(h.toInt() >>> 15);
   return h.toInt();

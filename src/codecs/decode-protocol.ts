@@ -1,0 +1,77 @@
+// Messages between a ParallelJsonDecoder and its decode thread, and the frame that carries a
+// batch's values across as one transferable ArrayBuffer.
+//
+// Frame (little-endian): per value an i32 length (-1: not sent, decode on the main thread) and
+// the bytes.
+
+export interface DecodeRequest {
+  readonly id: number;
+  readonly frame: ArrayBuffer;
+  /** Top-level fields to hand back. */
+  readonly fields: readonly string[];
+}
+
+/** Per value and field, what the decode thread found (`DecodeReply.types`). */
+export const FIELD_ABSENT = 0;
+export const FIELD_NUMBER = 1;
+export const FIELD_STRING = 2;
+export const FIELD_TRUE = 3;
+export const FIELD_FALSE = 4;
+export const FIELD_NULL = 5;
+/** In a value's first slot: the main thread decodes this value itself. */
+export const VALUE_LEFT = 255;
+
+/**
+ * The projected fields of every value, flat: slot `i × fields.length + j` is field j of value i.
+ * Typed arrays rather than JSON text or objects, so neither side pays for serialising.
+ */
+export interface DecodeReply {
+  readonly id: number;
+  /** FIELD_* per slot; VALUE_LEFT in a value's first slot. */
+  readonly types: Uint8Array;
+  /** The number, or for FIELD_STRING the index into `strings`. */
+  readonly numbers: Float64Array;
+  readonly strings: readonly string[];
+}
+
+/** Packs values into a frame; a null entry (or one over `maxBytes`) is sent as "not sent". */
+export function writeValueFrame(
+  values: ReadonlyArray<Buffer | null>,
+  maxBytes: number,
+): ArrayBuffer {
+  let size = 0;
+  for (const v of values) size += 4 + (v !== null && v.length <= maxBytes ? v.length : 0);
+  const frame = new ArrayBuffer(size);
+  const bytes = new Uint8Array(frame);
+  const view = new DataView(frame);
+  let pos = 0;
+  for (const v of values) {
+    if (v === null || v.length > maxBytes) {
+      view.setInt32(pos, -1, true);
+      pos += 4;
+      continue;
+    }
+    view.setInt32(pos, v.length, true);
+    bytes.set(v, pos + 4);
+    pos += 4 + v.length;
+  }
+  return frame;
+}
+
+/** The values of a frame in order, as views into it (null: not sent). */
+export function readValueFrame(frame: ArrayBuffer): Array<Buffer | null> {
+  const buf = Buffer.from(frame);
+  const out: Array<Buffer | null> = [];
+  let pos = 0;
+  while (pos < buf.length) {
+    const length = buf.readInt32LE(pos);
+    pos += 4;
+    if (length < 0) {
+      out.push(null);
+      continue;
+    }
+    out.push(buf.subarray(pos, pos + length));
+    pos += length;
+  }
+  return out;
+}
