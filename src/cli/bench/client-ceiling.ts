@@ -4,6 +4,7 @@
 
 import { Kafka, logLevel } from 'kafkajs';
 import { systemClock } from '../../core/clock.js';
+import { FETCH_BYTES_PER_PARTITION } from '../../sources/kafka/kafka-source.js';
 import { PhaseProgress } from './phase-progress.js';
 import { cpuSecondsBetween } from './resource-sampler.js';
 
@@ -47,7 +48,7 @@ export async function measureClientCeiling(
   // Same fetch settings as src/sources/kafka/kafka-source.ts, so the two differ only in the work.
   const consumer = kafka.consumer({
     groupId: options.groupId,
-    maxBytesPerPartition: 1024 * 1024,
+    maxBytesPerPartition: FETCH_BYTES_PER_PARTITION,
     maxBytes: 16 * 1024 * 1024,
     maxWaitTimeInMs: 100,
     sessionTimeout: 30_000,
