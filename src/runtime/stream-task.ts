@@ -221,8 +221,9 @@ export class StreamTask {
       }
       timestampMs = ts;
     }
+    const key = raw.key;
     return {
-      key: raw.key === null ? null : raw.key.toString('utf8'),
+      key: key === null ? null : key.toString('utf8'),
       value,
       timestampMs,
       headers: raw.headers,
