@@ -221,9 +221,8 @@ export class StreamTask {
       }
       timestampMs = ts;
     }
-    const key = raw.key;
     return {
-      key: key === null ? null : key.toString('utf8'),
+      key: raw.key === null ? null : raw.key.toString('utf8'),
       value,
       timestampMs,
       headers: raw.headers,

@@ -4,7 +4,6 @@
 import { Kafka, logLevel, type Consumer, type EachBatchPayload } from 'kafkajs';
 import { SluiceError } from '../../core/errors.js';
 import type { RawRecord } from '../../core/record.js';
-import { FetchedRecord } from './fetched-record.js';
 import { decodeHeaders } from './kafka-headers.js';
 import { partitionAlignedAssigner, type MemberInfo } from './partition-aligned-assigner.js';
 
@@ -135,17 +134,17 @@ export class KafkaSource {
         let bytes = 0;
         for (let i = 0; i < batch.messages.length; i++) {
           const m = batch.messages[i]!;
-          const record = new FetchedRecord(
-            batch.topic,
-            batch.partition,
-            m.offset,
-            Number(m.timestamp),
-            m.key ?? null,
-            m.value,
-            decodeHeaders(m.headers),
-          );
-          records[i] = record;
-          bytes += record.size;
+          records[i] = {
+            topic: batch.topic,
+            partition: batch.partition,
+            offset: m.offset,
+            timestampMs: Number(m.timestamp),
+            key: m.key,
+            value: m.value,
+            headers: decodeHeaders(m.headers),
+            predecoded: undefined,
+          };
+          bytes += (m.key?.length ?? 0) + (m.value?.length ?? 0);
         }
         await handler.onBatch(
           {
