@@ -1,4 +1,4 @@
-#!/usr/bin/env -S node --max-semi-space-size=32
+#!/usr/bin/env -S node --max-semi-space-size=64
 // Entry point of the `sluice` CLI: runs the compiled TypeScript in dist/ (built by `npm install`).
 import { main } from '../dist/cli/main.js';
 
