@@ -22,6 +22,28 @@ export interface KeyValueStore<V> {
   prefetch(keys: readonly string[]): Promise<void>;
   /** Every key-value pair, from disk merged with the cache (used to rebuild indexes after restore). */
   entries(): AsyncIterable<[string, V]>;
+  /** A time index kept on local disk beside the store, if the store has one (see KeyTimeIndex). */
+  readonly timeIndex?: KeyTimeIndex;
+}
+
+/**
+ * (time, key) entries kept on local disk beside a store, outside its changelog, so a processor
+ * finds the keys due by a time (e.g. windows to expire) without holding every key in memory.
+ * Not crash-consistent and not restored: its owner rebuilds it from the store's entries when it
+ * opens. Duplicate and stale entries are allowed (whoever takes a key re-checks its value).
+ */
+export interface KeyTimeIndex {
+  /** The earliest time held (epoch ms), or +Infinity when empty. Synchronous. */
+  readonly nextTimeMs: number;
+  /** Adds an entry; buffered in memory until the next `flush` or `takeUpTo`. */
+  add(timeMs: number, key: string): void;
+  /** Writes buffered entries to disk (call it regularly, e.g. at each commit). */
+  flush(): Promise<void>;
+  /**
+   * Removes and returns the keys of up to `limit` entries with time ≤ `upToMs` (inclusive), in
+   * (time, key) order, without duplicates within one call.
+   */
+  takeUpTo(upToMs: number, limit: number): Promise<string[]>;
 }
 
 /** What the query API uses: reads only, possibly from disk. */

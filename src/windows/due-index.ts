@@ -1,11 +1,15 @@
 // The in-memory index of when each key next needs attention (a window closing or expiring):
-// due time → keys. The window operator rebuilds it from the store after a restore.
+// due time → keys. The window operator rebuilds it from the store after a restore. It holds
+// every key it indexes, so the operator keeps expiries on the store's disk index when it has one.
+
+import type { KeyTimeIndex } from '../core/store.js';
 
 /**
  * Keys bucketed by due time (epoch ms) with a min-heap of the distinct times. A key may appear
  * more than once and stale entries are allowed: whoever takes a key re-checks its windows.
+ * Also a KeyTimeIndex (for stores without one on disk): `flush` does nothing.
  */
-export class DueIndex {
+export class DueIndex implements KeyTimeIndex {
   private readonly buckets = new Map<number, string[]>();
   private readonly heap: number[] = [];
   private entries = 0;
@@ -15,6 +19,38 @@ export class DueIndex {
 
   get size(): number {
     return this.entries;
+  }
+
+  get nextTimeMs(): number {
+    return this.nextDueMs;
+  }
+
+  flush(): Promise<void> {
+    return Promise.resolve();
+  }
+
+  /** `takeDue` cut after `limit` entries (a bucket may be split), as a KeyTimeIndex. */
+  takeUpTo(upToMs: number, limit: number): Promise<string[]> {
+    if (limit >= this.entries) return Promise.resolve(this.takeDue(upToMs));
+    const seen = new Set<string>();
+    let taken = 0;
+    while (this.nextDueMs <= upToMs && taken < limit) {
+      const dueMs = this.nextDueMs;
+      const bucket = this.buckets.get(dueMs) ?? [];
+      const room = limit - taken;
+      let part: string[];
+      if (bucket.length <= room) {
+        this.pop();
+        this.buckets.delete(dueMs);
+        part = bucket;
+      } else {
+        part = bucket.splice(0, room);
+      }
+      this.entries -= part.length;
+      taken += part.length;
+      for (const key of part) seen.add(key);
+    }
+    return Promise.resolve([...seen]);
   }
 
   add(dueMs: number, key: string): void {
@@ -45,6 +81,13 @@ export class DueIndex {
       for (const key of bucket) seen.add(key);
     }
     return [...seen];
+  }
+
+  /** Removes and returns every entry: due time → keys, in no particular order. */
+  drain(): Map<number, string[]> {
+    const all = new Map(this.buckets);
+    this.clear();
+    return all;
   }
 
   clear(): void {

@@ -5,7 +5,7 @@
 import { SluiceError } from '../core/errors.js';
 import type { Processor, ProcessorContext, StoreDeclaration } from '../core/processor.js';
 import type { JsonObject, JsonValue, RecordHeaders, StreamRecord } from '../core/record.js';
-import type { KeyValueStore } from '../core/store.js';
+import type { KeyTimeIndex, KeyValueStore } from '../core/store.js';
 import type { Aggregator } from './aggregators/aggregator.js';
 import { cloneJson } from './clone-json.js';
 import { DueIndex } from './due-index.js';
@@ -59,10 +59,25 @@ export interface WindowOperatorOptions {
    * minimum: see `defaultRetentionMs` / `minRetentionMs` (a smaller value is raised).
    */
   readonly retentionMs?: number;
+  /**
+   * Expiries kept in memory per task before they move to the store's disk time index (if it has
+   * one). Default IN_MEMORY_EXPIRIES; 0 = on disk from the start.
+   */
+  readonly inMemoryExpiries?: number;
 }
+
+/**
+ * Default `inMemoryExpiries`: 500,000 per task (~30-50 MiB of key strings). Below it the in-memory
+ * index costs nothing per record; the disk index (a RocksDB write per new window, reads and
+ * deletes at expiry) cost the benchmark job 18% of its throughput, so it takes over only when a
+ * task holds this many windows, where memory would otherwise grow with the number of live keys.
+ */
+export const IN_MEMORY_EXPIRIES = 500_000;
 
 /** Due keys are prefetched and closed this many at a time when they were not in the cache. */
 const CATCH_UP_CHUNK = 5_000;
+/** While rebuilding the expiry index in `init`, flush it to disk every this many windows. */
+const INIT_FLUSH_WINDOWS = 16_384;
 
 /**
  * Store key under which earlier versions kept the stream time (not a record key: starts with
@@ -98,7 +113,12 @@ const STREAM_TIME_CHECKPOINT = 'stream-time';
  * State: one store entry per record key holding all its windows (StoredWindows). `get` is
  * synchronous, so `prepareBatch` prefetches the batch's keys; a window that closes or expires
  * while its key is not cached is handled at the next `prepareBatch` or `onCommit`, after a
- * prefetch. The index of due windows is rebuilt from the store in `init` (after a restore).
+ * prefetch. Windows to close (emit: final) are indexed in memory, as their results are emitted
+ * synchronously; windows to expire are indexed in memory up to `inMemoryExpiries`, then on disk
+ * in the store's time index when it has one (KeyTimeIndex: RocksDB stores), so memory does not
+ * grow with the number of live keys; they are then deleted at the next `prepareBatch` or
+ * `onCommit` once due. Both indexes are rebuilt from the
+ * store in `init` (after a restore); the disk index is flushed at each commit.
  * Stream time is committed in the task's checkpoint (with the windows and input offsets); without
  * one it is the largest event time held in the store.
  */
@@ -117,8 +137,17 @@ export class WindowOperator implements Processor, WindowUpdateTarget {
   private readonly final: boolean;
   private readonly session: boolean;
   private readonly closeDelayMs: number;
-  private readonly index = new DueIndex();
+  /** Windows to close (emit: final, not emitted yet), by close time. */
+  private closing = new DueIndex();
+  /** Windows to expire, by expiry time: the store's disk index, or `memoryExpiring`. */
+  private expiring: KeyTimeIndex = new DueIndex();
+  /** The expiry index while it is in memory: taken synchronously. */
+  private memoryExpiring: DueIndex | undefined;
+  /** The store's disk index, while expiries are still in memory (where they move when many). */
+  private diskExpiring: KeyTimeIndex | undefined;
   private readonly pending = new Set<string>();
+  /** The window list of a key not in the store yet; a copy of exact size is stored. */
+  private readonly fresh: StoredWindows = [];
   private store: KeyValueStore<StoredWindows> | undefined;
 
   // The record being processed, read by the WindowUpdateTarget methods.
@@ -197,9 +226,12 @@ export class WindowOperator implements Processor, WindowUpdateTarget {
     this.stateId = `window.v1:${windowDefinitionStateId(window)}:${aggregatorIds.join(',')}`;
   }
 
-  /** Entries in the in-memory index of windows to close or expire (for metrics and tests). */
+  /**
+   * Entries in the in-memory indexes of windows to close or expire (for metrics and tests); with
+   * a disk time index, expiries are not counted (they are not in memory).
+   */
   get indexedWindows(): number {
-    return this.index.size;
+    return this.closing.size + (this.memoryExpiring?.size ?? 0);
   }
 
   stores(): readonly StoreDeclaration[] {
@@ -224,8 +256,13 @@ export class WindowOperator implements Processor, WindowUpdateTarget {
   async init(ctx: ProcessorContext): Promise<void> {
     const store = ctx.getStore<KeyValueStore<StoredWindows>>(this.options.storeName);
     this.store = store;
-    this.index.clear();
+    this.closing = new DueIndex();
+    this.memoryExpiring = new DueIndex();
+    this.expiring = this.memoryExpiring;
+    this.diskExpiring = store.timeIndex;
+    this.spillExpiriesIfMany();
     this.pending.clear();
+    let indexed = 0;
     this.streamTimeMs = Number.NEGATIVE_INFINITY;
     let legacyStreamTime = false;
     for await (const [key, windows] of store.entries()) {
@@ -238,9 +275,15 @@ export class WindowOperator implements Processor, WindowUpdateTarget {
       if (!Array.isArray(windows)) continue;
       for (const window of windows) {
         if (window[MAX_TS] > this.streamTimeMs) this.streamTimeMs = window[MAX_TS];
-        this.index.add(this.dueMs(window), key);
+        this.schedule(key, window);
+      }
+      indexed += windows.length;
+      if (indexed >= INIT_FLUSH_WINDOWS) {
+        indexed = 0;
+        await this.expiring.flush();
       }
     }
+    await this.expiring.flush();
     const committed = Number(ctx.checkpoint.get(STREAM_TIME_CHECKPOINT) ?? Number.NaN);
     if (committed > this.streamTimeMs) this.streamTimeMs = committed;
     // The checkpoint holds it from the next commit on; the old entry is tombstoned with it.
@@ -250,9 +293,7 @@ export class WindowOperator implements Processor, WindowUpdateTarget {
 
   prepareBatch(keys: readonly string[], ctx: ProcessorContext): Promise<void> {
     const store = this.requireStore();
-    if (this.pending.size === 0 && this.index.nextDueMs > this.streamTimeMs) {
-      return store.prefetch(keys);
-    }
+    if (!this.anythingDue()) return store.prefetch(keys);
     return this.catchUp(ctx).then(() => store.prefetch(keys));
   }
 
@@ -287,7 +328,11 @@ export class WindowOperator implements Processor, WindowUpdateTarget {
     if (timestampMs > this.streamTimeMs) this.streamTimeMs = timestampMs;
     const store = this.requireStore();
     const stored = store.get(key);
-    const windows = stored ?? [];
+    let windows = stored;
+    if (windows === undefined) {
+      windows = this.fresh;
+      windows.length = 0;
+    }
     const pruned = this.prune(windows);
 
     this.currentKey = key;
@@ -301,7 +346,8 @@ export class WindowOperator implements Processor, WindowUpdateTarget {
     this.lastRecord = record;
 
     if (this.changed || pruned) {
-      if (windows.length > 0) store.put(key, windows);
+      // A list grown from [] has room for ~17 windows; a new key's copy has room for its own.
+      if (windows.length > 0) store.put(key, stored === undefined ? windows.slice() : windows);
       else if (stored !== undefined) store.delete(key);
     }
     if (!accepted) {
@@ -315,16 +361,14 @@ export class WindowOperator implements Processor, WindowUpdateTarget {
         ),
       );
     }
-    if (this.final && this.index.nextDueMs <= this.streamTimeMs) {
-      this.fire(this.index.takeDue(this.streamTimeMs), record.headers, record, ctx, true);
+    if (this.final && this.dueInMemory()) {
+      this.fire(this.takeDueInMemory(), record.headers, record, ctx, true);
     }
   }
 
   onWatermark(watermarkMs: number, ctx: ProcessorContext): void {
     if (watermarkMs > this.streamTimeMs) this.streamTimeMs = watermarkMs;
-    if (this.index.nextDueMs <= this.streamTimeMs) {
-      this.fire(this.index.takeDue(this.streamTimeMs), {}, this.lastRecord, ctx, true);
-    }
+    if (this.dueInMemory()) this.fire(this.takeDueInMemory(), {}, this.lastRecord, ctx, true);
   }
 
   onCommit(ctx: ProcessorContext): Promise<void> | void {
@@ -335,8 +379,9 @@ export class WindowOperator implements Processor, WindowUpdateTarget {
       ctx.checkpoint.set(STREAM_TIME_CHECKPOINT, String(this.streamTimeMs));
       this.savedStreamTimeMs = this.streamTimeMs;
     }
-    if (this.pending.size === 0 && this.index.nextDueMs > this.streamTimeMs) return;
-    return this.catchUp(ctx);
+    if (this.anythingDue()) return this.catchUp(ctx).then(() => this.expiring.flush());
+    // Bounds the disk index's buffer to one commit interval of new windows.
+    if (this.memoryExpiring === undefined) return this.expiring.flush();
   }
 
   // ---- WindowUpdateTarget: called by the assigner for the current record ----
@@ -355,16 +400,23 @@ export class WindowOperator implements Processor, WindowUpdateTarget {
     maxTimestampMs: number,
     seed?: StoredWindow,
   ): StoredWindow {
-    const window: StoredWindow = [startMs, endMs, maxTimestampMs, 0];
-    const aggregators = this.aggregators;
-    for (let i = 0; i < aggregators.length; i++) {
-      window.push(
-        seed === undefined
-          ? (aggregators[i] as Aggregator).initial()
-          : cloneJson(seed[ACC + i] as JsonValue),
-      );
+    const n = this.aggregators.length;
+    // Literals are allocated at their exact size; pushing grows the backing store to ~22 slots,
+    // which is most of a cached window's memory when there are millions of them.
+    if (n === 1) return [startMs, endMs, maxTimestampMs, 0, this.initial(0, seed)];
+    if (n === 2) {
+      return [startMs, endMs, maxTimestampMs, 0, this.initial(0, seed), this.initial(1, seed)];
     }
+    const window: StoredWindow = [startMs, endMs, maxTimestampMs, 0];
+    for (let i = 0; i < n; i++) window.push(this.initial(i, seed));
     return window;
+  }
+
+  /** Accumulator `i` of a new window: the aggregator's initial value, or a copy of the seed's. */
+  private initial(i: number, seed: StoredWindow | undefined): JsonValue {
+    return seed === undefined
+      ? (this.aggregators[i] as Aggregator).initial()
+      : cloneJson(seed[ACC + i] as JsonValue);
   }
 
   aggregate(window: StoredWindow): void {
@@ -396,7 +448,7 @@ export class WindowOperator implements Processor, WindowUpdateTarget {
   }
 
   track(window: StoredWindow): void {
-    this.index.add(this.dueMs(window), this.currentKey);
+    this.schedule(this.currentKey, window);
     this.changed = true;
   }
 
@@ -486,11 +538,56 @@ export class WindowOperator implements Processor, WindowUpdateTarget {
     return (this.options.aggregations[name] as WindowAggregation).of ?? name;
   }
 
-  /** When the window next needs attention: its close (final, not yet emitted), else its expiry. */
-  private dueMs(window: StoredWindow): number {
-    return this.final && (window[FLAGS] & FLAG_EMITTED) === 0
-      ? window[END] + this.closeDelayMs
-      : window[END] + this.retentionMs;
+  /** Indexes when the window next needs attention: its close (final, not emitted), else expiry. */
+  private schedule(key: string, window: StoredWindow): void {
+    if (this.final && (window[FLAGS] & FLAG_EMITTED) === 0) {
+      this.closing.add(window[END] + this.closeDelayMs, key);
+    } else {
+      this.addExpiry(window[END] + this.retentionMs, key);
+    }
+  }
+
+  private addExpiry(dueMs: number, key: string): void {
+    this.expiring.add(dueMs, key);
+    this.spillExpiriesIfMany();
+  }
+
+  /** Moves the in-memory expiries to the store's disk index once there are many. */
+  private spillExpiriesIfMany(): void {
+    const memory = this.memoryExpiring;
+    const disk = this.diskExpiring;
+    if (memory === undefined || disk === undefined) return;
+    if (memory.size < (this.options.inMemoryExpiries ?? IN_MEMORY_EXPIRIES)) return;
+    for (const [dueMs, keys] of memory.drain()) for (const key of keys) disk.add(dueMs, key);
+    this.expiring = disk;
+    this.memoryExpiring = undefined;
+    this.diskExpiring = undefined;
+  }
+
+  /** Something to close, expire or retry is due: `catchUp` has work. */
+  private anythingDue(): boolean {
+    return (
+      this.pending.size > 0 ||
+      this.closing.nextDueMs <= this.streamTimeMs ||
+      this.expiring.nextTimeMs <= this.streamTimeMs
+    );
+  }
+
+  /** Something in the in-memory indexes is due (what `takeDueInMemory` returns). */
+  private dueInMemory(): boolean {
+    return (
+      this.closing.nextDueMs <= this.streamTimeMs ||
+      (this.memoryExpiring !== undefined && this.memoryExpiring.nextDueMs <= this.streamTimeMs)
+    );
+  }
+
+  /** Keys due in the in-memory indexes; expiries on disk wait for `catchUp`. */
+  private takeDueInMemory(): string[] {
+    const closes = this.closing.takeDue(this.streamTimeMs);
+    const memory = this.memoryExpiring;
+    if (memory === undefined || memory.nextDueMs > this.streamTimeMs) return closes;
+    const expiries = memory.takeDue(this.streamTimeMs);
+    return closes.length === 0 ? expiries : [...new Set([...closes, ...expiries])];
   }
 
   private isExpired(window: StoredWindow): boolean {
@@ -551,25 +648,34 @@ export class WindowOperator implements Processor, WindowUpdateTarget {
             closed.push([key, window]);
             changed = true;
             if (!this.session && window[END] + this.retentionMs > this.streamTimeMs) {
-              this.index.add(window[END] + this.retentionMs, key);
+              this.addExpiry(window[END] + this.retentionMs, key);
             }
           }
         }
       }
       let kept = 0;
-      let nextDueMs = Number.POSITIVE_INFINITY;
+      let nextCloseMs = Number.POSITIVE_INFINITY;
+      let nextExpiryMs = Number.POSITIVE_INFINITY;
       for (const window of windows) {
         if (this.isExpired(window)) continue;
         windows[kept++] = window;
-        const dueMs = this.dueMs(window);
-        if (dueMs < nextDueMs) nextDueMs = dueMs;
+        if (this.final && (window[FLAGS] & FLAG_EMITTED) === 0) {
+          if (window[END] + this.closeDelayMs < nextCloseMs) {
+            nextCloseMs = window[END] + this.closeDelayMs;
+          }
+        } else if (window[END] + this.retentionMs < nextExpiryMs) {
+          nextExpiryMs = window[END] + this.retentionMs;
+        }
       }
       if (kept < windows.length) {
         windows.length = kept;
         changed = true;
       }
       // Sessions are indexed once, at creation; one whose end moved since is rescheduled here.
-      if (this.session && nextDueMs !== Number.POSITIVE_INFINITY) this.index.add(nextDueMs, key);
+      if (this.session) {
+        if (nextCloseMs !== Number.POSITIVE_INFINITY) this.closing.add(nextCloseMs, key);
+        if (nextExpiryMs !== Number.POSITIVE_INFINITY) this.addExpiry(nextExpiryMs, key);
+      }
       if (changed) {
         if (kept > 0) store.put(key, windows);
         else store.delete(key);
@@ -590,15 +696,25 @@ export class WindowOperator implements Processor, WindowUpdateTarget {
     }
   }
 
-  /** Closes and expires what is due (and what was deferred), prefetching the keys first. */
+  /**
+   * Closes and expires what is due (and what was deferred), prefetching the keys first: closes
+   * and deferred keys, then expiries a chunk at a time from the expiry index (possibly on disk).
+   */
   private async catchUp(ctx: ProcessorContext): Promise<void> {
     const store = this.requireStore();
     const keys = new Set(this.pending);
     this.pending.clear();
-    for (const key of this.index.takeDue(this.streamTimeMs)) keys.add(key);
+    for (const key of this.takeDueInMemory()) keys.add(key);
     const all = [...keys];
     for (let i = 0; i < all.length; i += CATCH_UP_CHUNK) {
       const chunk = all.slice(i, i + CATCH_UP_CHUNK);
+      await store.prefetch(chunk);
+      this.fire(chunk, {}, this.lastRecord, ctx, false);
+    }
+    // Expiry never adds entries due now (kept windows end after stream time), so this ends.
+    while (this.expiring.nextTimeMs <= this.streamTimeMs) {
+      const chunk = await this.expiring.takeUpTo(this.streamTimeMs, CATCH_UP_CHUNK);
+      if (chunk.length === 0) break;
       await store.prefetch(chunk);
       this.fire(chunk, {}, this.lastRecord, ctx, false);
     }

@@ -1,7 +1,13 @@
 import fc from 'fast-check';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { SluiceError } from '../../src/core/errors.js';
 import type { KeyValueStore } from '../../src/core/store.js';
+import { CachingKeyValueStore } from '../../src/state/caching-key-value-store.js';
+import { ChangeLoggingBytesStore } from '../../src/state/change-logging-bytes-store.js';
+import { JsonSerde } from '../../src/state/json-serde.js';
 import { MemoryKeyValueStore } from '../../src/state/memory/memory-key-value-store.js';
 import { countAggregator } from '../../src/windows/aggregators/count.js';
 import { distinctCountAggregator } from '../../src/windows/aggregators/distinct-count.js';
@@ -471,6 +477,138 @@ describe('WindowOperator: restart anywhere (property)', () => {
       ),
       { numRuns: 300 },
     );
+  });
+});
+
+describe('WindowOperator: expiry index on disk (RocksDB store)', () => {
+  async function rocksStore(dir: string): Promise<CachingKeyValueStore<StoredWindows>> {
+    const inner = await ChangeLoggingBytesStore.open({
+      location: join(dir, 'win-store'),
+      rocksdb: { blockCacheBytes: 1 << 20, writeBufferBytes: 1 << 20 },
+      stateId: 'window-test',
+    });
+    return new CachingKeyValueStore('win-store', inner, new JsonSerde<StoredWindows>(), {
+      maxCacheBytes: 1 << 20,
+    });
+  }
+
+  async function contents(store: KeyValueStore<StoredWindows>): Promise<string[]> {
+    const out: string[] = [];
+    for await (const [key, windows] of store.entries())
+      out.push(`${key}=${JSON.stringify(windows)}`);
+    return out.sort();
+  }
+
+  it('with inMemoryExpiries 0, holds no expiry in memory and deletes expired windows at the next batch or commit', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'sluice-window-disk-'));
+    const store = await rocksStore(dir);
+    try {
+      const h = await harness(
+        {
+          window: { type: 'tumbling', sizeMs: 10 },
+          aggregations: count,
+          retentionMs: 30,
+          inMemoryExpiries: 0,
+        },
+        store,
+      );
+      await pipe(h, [rec('k', 1), rec('j', 39), rec('i', 5)]);
+      expect(h.op.indexedWindows).toBe(0);
+      expect(store.timeIndex.nextTimeMs).toBe(40);
+      await pipe(h, [rec('j', 40)]);
+      // Due now, deleted at the next prepareBatch or commit (not synchronously).
+      expect(h.store.get('k')).toBeDefined();
+      await h.op.onCommit(h.ctx);
+      expect(h.store.get('k')).toBeUndefined();
+      expect(h.store.get('i')).toBeUndefined();
+      expect(h.op.view('j', h.store.get('j')).map((w) => w.startMs)).toEqual([30, 40]);
+    } finally {
+      await store.close();
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('keeps expiries in memory up to inMemoryExpiries, then moves them to disk', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'sluice-window-disk-'));
+    const store = await rocksStore(dir);
+    try {
+      const h = await harness(
+        {
+          window: { type: 'tumbling', sizeMs: 10 },
+          aggregations: count,
+          retentionMs: 30,
+          inMemoryExpiries: 3,
+        },
+        store,
+      );
+      await pipe(h, [rec('a', 1), rec('b', 2)]);
+      expect(h.op.indexedWindows).toBe(2);
+      expect(store.timeIndex.nextTimeMs).toBe(Number.POSITIVE_INFINITY);
+      await pipe(h, [rec('c', 3)]);
+      expect(h.op.indexedWindows).toBe(0);
+      expect(store.timeIndex.nextTimeMs).toBe(40);
+      await pipe(h, [rec('d', 45)]);
+      await h.op.onCommit(h.ctx);
+      expect(['a', 'b', 'c'].map((k) => h.store.get(k))).toEqual([undefined, undefined, undefined]);
+      expect(h.op.view('d', h.store.get('d')).map((w) => w.startMs)).toEqual([40]);
+    } finally {
+      await store.close();
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('same outputs and final state as the in-memory index, across a restart (property)', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'sluice-window-disk-'));
+    let run = 0;
+    try {
+      await fc.assert(
+        fc.asyncProperty(
+          fc.array(
+            fc.record({
+              key: fc.constantFrom('a', 'b', 'c', 'd'),
+              ts: fc.integer({ min: 0, max: 300 }),
+            }),
+            { maxLength: 60 },
+          ),
+          fc.nat(),
+          fc.constantFrom('update', 'final'),
+          fc.constantFrom('tumbling', 'sliding', 'session'),
+          fc.constantFrom(0, 4),
+          async (records, cut, emit, type, inMemoryExpiries) => {
+            const window =
+              type === 'session'
+                ? ({ type, gapMs: 7, graceMs: 12 } as const)
+                : ({ type, sizeMs: 10, graceMs: 12 } as const);
+            const options = { window, aggregations: count, emit, retentionMs: 40 } as const;
+            const onDisk = { ...options, inMemoryExpiries };
+            const input = records.map((r) => rec(r.key, r.ts));
+            const memory = await harness(options);
+            await pipe(memory, input, 3);
+            await memory.op.onCommit(memory.ctx);
+
+            const store = await rocksStore(join(dir, String(run++)));
+            try {
+              const at = records.length === 0 ? 0 : cut % (records.length + 1);
+              const first = await harness(onDisk, store);
+              await pipe(first, input.slice(0, at), 3);
+              await first.op.onCommit(first.ctx);
+              const second = await harness(onDisk, store);
+              await pipe(second, input.slice(at), 3);
+              await second.op.onCommit(second.ctx);
+              expect(emitted([...first.forwarded, ...second.forwarded], 'n')).toEqual(
+                emitted(memory.forwarded, 'n'),
+              );
+              expect(await contents(store)).toEqual(await contents(memory.store));
+            } finally {
+              await store.close();
+            }
+          },
+        ),
+        { numRuns: 60 },
+      );
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 });
 

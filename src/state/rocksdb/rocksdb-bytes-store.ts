@@ -36,9 +36,18 @@ export interface BytesRange {
 
 /** Bytes the binding fetches per native iterator call: large, so a scan costs few round trips. */
 const ITERATOR_FETCH_BYTES = 1 << 20;
+/**
+ * Written native batches kept for reuse, per instance, and the largest one kept (bytes). The
+ * binding frees a batch's native buffer only when its JS wrapper is garbage collected, which V8
+ * is never told the size of: with a large, stable heap, commit batches piled up natively (RSS
+ * grew by ~30 bytes per stored entry). Reused batches are cleared instead (they keep capacity).
+ */
+const POOLED_BATCHES = 2;
+const POOLED_BATCH_MAX_BYTES = 4 << 20;
 
 export class RocksDBBytesStore {
   private closed = false;
+  private readonly freeBatches: RocksDBChainedBatch[] = [];
 
   private constructor(
     private readonly db: RocksDB,
@@ -123,8 +132,9 @@ export class RocksDBBytesStore {
   /** Starts an atomic write batch; nothing is written until its `commit()`. */
   batch(): RocksDBWriteBatch {
     this.assertOpen();
-    return new RocksDBWriteBatch(this.db._chainedBatch(), (native, sync) =>
-      this.writeNative(native, sync),
+    const native = this.freeBatches.pop() ?? this.db._chainedBatch();
+    return new RocksDBWriteBatch(native, (batch, sync, bytes) =>
+      this.writeNative(batch, sync, bytes),
     );
   }
 
@@ -134,20 +144,43 @@ export class RocksDBBytesStore {
    */
   async *range(range: BytesRange = {}): AsyncGenerator<Array<[Buffer, Buffer]>> {
     this.assertOpen();
+    const lt =
+      range.lt !== undefined && Buffer.compare(range.lt, META_KEY_PREFIX) < 0
+        ? range.lt
+        : META_KEY_PREFIX;
+    // An empty bound means unbounded to the binding; only set the option when it bounds.
+    if (range.limit === 0 || (range.lt !== undefined && range.lt.length === 0)) return;
+    yield* this.iterate({ ...range, lt });
+  }
+
+  /**
+   * Entries of the reserved namespace (keys starting with META_KEY_PREFIX: meta entries and side
+   * indexes such as RocksDBTimeIndex), `gte <= key < lt`, in key order, in chunks.
+   */
+  async *reservedRange(range: {
+    readonly gte: Buffer;
+    readonly lt: Buffer;
+    readonly limit?: number;
+    readonly chunkEntries?: number;
+  }): AsyncGenerator<Array<[Buffer, Buffer]>> {
+    this.assertOpen();
+    if (Buffer.compare(range.gte, META_KEY_PREFIX) < 0) {
+      throw new SluiceError('INTERNAL', 'reservedRange must start in the reserved namespace');
+    }
+    if (range.limit === 0) return;
+    yield* this.iterate(range);
+  }
+
+  private async *iterate(range: BytesRange): AsyncGenerator<Array<[Buffer, Buffer]>> {
     const chunkEntries = range.chunkEntries ?? 1000;
     const options: RocksDBIteratorOptions = {
-      lt:
-        range.lt !== undefined && Buffer.compare(range.lt, META_KEY_PREFIX) < 0
-          ? range.lt
-          : META_KEY_PREFIX,
       keyAsBuffer: true,
       valueAsBuffer: true,
       highWaterMark: ITERATOR_FETCH_BYTES,
       limit: range.limit ?? -1,
     };
-    // An empty bound means unbounded to the binding; only set the option when it bounds.
+    if (range.lt !== undefined) options.lt = range.lt;
     if (range.gte !== undefined && range.gte.length > 0) options.gte = range.gte;
-    if (range.limit === 0 || (range.lt !== undefined && range.lt.length === 0)) return;
     const it = this.db.iterator(options);
     try {
       for (;;) {
@@ -177,12 +210,28 @@ export class RocksDBBytesStore {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
+    this.freeBatches.length = 0;
     await call<void>((cb) => this.db.close(cb), `close RocksDB at ${this.location}`);
   }
 
-  private async writeNative(native: RocksDBChainedBatch, sync: boolean): Promise<void> {
+  private async writeNative(
+    native: RocksDBChainedBatch,
+    sync: boolean,
+    bytes: number,
+  ): Promise<void> {
     this.assertOpen();
-    await call<void>((cb) => native._write({ sync }, cb), `write batch in ${this.location}`);
+    try {
+      await call<void>((cb) => native._write({ sync }, cb), `write batch in ${this.location}`);
+    } finally {
+      if (
+        !this.closed &&
+        bytes <= POOLED_BATCH_MAX_BYTES &&
+        this.freeBatches.length < POOLED_BATCHES
+      ) {
+        native._clear();
+        this.freeBatches.push(native);
+      }
+    }
   }
 
   private assertOpen(): void {
