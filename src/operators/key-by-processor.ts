@@ -18,7 +18,11 @@ import { recordFailure } from './record-failure.js';
 export const REPARTITION_TIMESTAMP_HEADER = EVENT_TIME_HEADER;
 
 export class KeyByProcessor implements Processor {
-  private lastOrigin: RecordOrigin | undefined;
+  /**
+   * The last record's origin, weakly: holding the origin itself (the raw record) kept its whole
+   * fetch response alive (up to 16 MiB per task) while the task was idle.
+   */
+  private lastOrigin: WeakRef<RecordOrigin> | undefined;
   private seq = 0;
 
   constructor(
@@ -37,8 +41,12 @@ export class KeyByProcessor implements Processor {
     }
     // Number the records one input produces (derive nodes may fan out), so each is its own origin.
     const origin = record.origin;
-    this.seq = origin === this.lastOrigin ? this.seq + 1 : 0;
-    this.lastOrigin = origin;
+    if (this.lastOrigin?.deref() === origin) {
+      this.seq++;
+    } else {
+      this.seq = 0;
+      this.lastOrigin = new WeakRef(origin);
+    }
     ctx.send({
       topic: this.topic,
       key,

@@ -26,10 +26,11 @@ import { EMPTY_TASK_STATE, type TaskStateFactory } from './task-state.js';
 /** Consecutive failed commits after which the job stops (status `failed`). */
 const MAX_FAILED_COMMITS = 10;
 /**
- * Fetched-ahead data (keys and values) the runner holds before the consumer waits: two full
- * fetch responses (16 MiB each), so the next fetch overlaps processing.
+ * Fetched-ahead records the runner holds before the consumer waits, as estimated heap (see
+ * RECORD_OVERHEAD_BYTES): ~110k 200-byte events, more than a full fetch response (16 MiB, ~80k
+ * of them), so the next fetch overlaps processing; ~130k small repartitioned records.
  */
-const MAX_QUEUED_BYTES = 32 * 1024 * 1024;
+const MAX_QUEUED_BYTES = 64 * 1024 * 1024;
 /**
  * A chunk — records run through one task before the oldest queued record is chosen again — ends
  * at the first record newer than every other task's next one, but holds at least
