@@ -85,6 +85,9 @@ export interface KafkaSourceOptions {
 }
 
 export class KafkaSource {
+  /** Per `topic:partition`, the payload of its latest batch (see controlFor). */
+  private readonly latestPayloads = new Map<string, EachBatchPayload>();
+
   private constructor(
     private readonly consumer: Consumer,
     private readonly options: KafkaSourceOptions,
@@ -166,15 +169,28 @@ export class KafkaSource {
             lastOffset: batch.lastOffset(),
             bytes,
           },
-          {
-            heartbeat: () => payload.heartbeat(),
-            isStale: () => payload.isStale(),
-          },
+          this.controlFor(batch.topic, batch.partition, payload),
         );
         // Fetch on from here; the handler seeks the partition back if it needs these again.
         payload.resolveOffset(batch.lastOffset());
       },
     });
+  }
+
+  /**
+   * The control of a queued batch. It reaches the partition's latest kafkajs payload through a
+   * map instead of holding its own: kafkajs' payload closures keep their batch, and with it every
+   * fetched message object, alive as long as the control is queued (twice the heap per record).
+   * Both calls only read the consumer group's state, so any payload of the partition will do.
+   */
+  private controlFor(topic: string, partition: number, payload: EachBatchPayload): BatchControl {
+    const key = `${topic}:${partition}`;
+    this.latestPayloads.set(key, payload);
+    const latest = this.latestPayloads;
+    return {
+      heartbeat: () => latest.get(key)?.heartbeat() ?? Promise.resolve(),
+      isStale: () => latest.get(key)?.isStale() ?? false,
+    };
   }
 
   /** Commits the next offsets to read. Fails quietly during a rebalance (state resumes from checkpoints). */
