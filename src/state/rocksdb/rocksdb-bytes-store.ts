@@ -36,18 +36,9 @@ export interface BytesRange {
 
 /** Bytes the binding fetches per native iterator call: large, so a scan costs few round trips. */
 const ITERATOR_FETCH_BYTES = 1 << 20;
-/**
- * Written native batches kept for reuse, per instance, and the largest one kept (bytes). The
- * binding frees a batch's native buffer only when its JS wrapper is garbage collected, which V8
- * is never told the size of: with a large, stable heap, commit batches piled up natively (RSS
- * grew by ~30 bytes per stored entry). Reused batches are cleared instead (they keep capacity).
- */
-const POOLED_BATCHES = 2;
-const POOLED_BATCH_MAX_BYTES = 4 << 20;
 
 export class RocksDBBytesStore {
   private closed = false;
-  private readonly freeBatches: RocksDBChainedBatch[] = [];
 
   private constructor(
     private readonly db: RocksDB,
@@ -132,9 +123,8 @@ export class RocksDBBytesStore {
   /** Starts an atomic write batch; nothing is written until its `commit()`. */
   batch(): RocksDBWriteBatch {
     this.assertOpen();
-    const native = this.freeBatches.pop() ?? this.db._chainedBatch();
-    return new RocksDBWriteBatch(native, (batch, sync, bytes) =>
-      this.writeNative(batch, sync, bytes),
+    return new RocksDBWriteBatch(this.db._chainedBatch(), (native, sync) =>
+      this.writeNative(native, sync),
     );
   }
 
@@ -210,28 +200,12 @@ export class RocksDBBytesStore {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
-    this.freeBatches.length = 0;
     await call<void>((cb) => this.db.close(cb), `close RocksDB at ${this.location}`);
   }
 
-  private async writeNative(
-    native: RocksDBChainedBatch,
-    sync: boolean,
-    bytes: number,
-  ): Promise<void> {
+  private async writeNative(native: RocksDBChainedBatch, sync: boolean): Promise<void> {
     this.assertOpen();
-    try {
-      await call<void>((cb) => native._write({ sync }, cb), `write batch in ${this.location}`);
-    } finally {
-      if (
-        !this.closed &&
-        bytes <= POOLED_BATCH_MAX_BYTES &&
-        this.freeBatches.length < POOLED_BATCHES
-      ) {
-        native._clear();
-        this.freeBatches.push(native);
-      }
-    }
+    await call<void>((cb) => native._write({ sync }, cb), `write batch in ${this.location}`);
   }
 
   private assertOpen(): void {

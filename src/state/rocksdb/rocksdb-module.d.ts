@@ -43,8 +43,6 @@ declare module 'rocksdb' {
   interface RocksDBChainedBatch {
     _put(key: Buffer, value: Buffer): void;
     _del(key: Buffer): void;
-    /** Empties the batch (the native buffer keeps its capacity). */
-    _clear(): void;
     _write(options: { sync?: boolean }, callback: Callback): void;
   }
 

@@ -17,16 +17,11 @@ export function metaKey(name: string): Buffer {
 /** Built by `RocksDBBytesStore.batch()`; applied atomically (all ops or none, even under SIGKILL). */
 export class RocksDBWriteBatch {
   private opCount = 0;
-  private byteCount = 0;
   private written = false;
 
   constructor(
     private readonly native: RocksDBChainedBatch,
-    private readonly write: (
-      native: RocksDBChainedBatch,
-      sync: boolean,
-      bytes: number,
-    ) => Promise<void>,
+    private readonly write: (native: RocksDBChainedBatch, sync: boolean) => Promise<void>,
   ) {}
 
   /** Ops added so far (puts, deletes and meta entries). */
@@ -34,21 +29,14 @@ export class RocksDBWriteBatch {
     return this.opCount;
   }
 
-  /** Key and value bytes added so far (about the native batch's size). */
-  get bytes(): number {
-    return this.byteCount;
-  }
-
   put(key: Buffer, value: Buffer): void {
     this.native._put(key, value);
     this.opCount++;
-    this.byteCount += key.length + value.length;
   }
 
   delete(key: Buffer): void {
     this.native._del(key);
     this.opCount++;
-    this.byteCount += key.length;
   }
 
   /** Put (or, with null, delete) a meta entry in the same atomic write as the data. */
@@ -65,6 +53,6 @@ export class RocksDBWriteBatch {
   async commit(options: { sync?: boolean } = {}): Promise<void> {
     if (this.written) throw new Error('RocksDBWriteBatch.commit called twice');
     this.written = true;
-    await this.write(this.native, options.sync ?? false, this.byteCount);
+    await this.write(this.native, options.sync ?? false);
   }
 }

@@ -141,30 +141,6 @@ describe('RocksDBBytesStore', () => {
     expect(err).toBeInstanceOf(SluiceError);
     expect(RocksDBBytesStore.isCorruption(err)).toBe(false);
   });
-  it("reuses written native batches empty: an earlier batch's ops are never applied again", async () => {
-    const first = store.batch();
-    first.put(b('x'), b('1'));
-    first.put(b('y'), b('1'));
-    expect(first.bytes).toBe(4);
-    await first.commit();
-    const second = store.batch();
-    second.delete(b('x'));
-    await second.commit();
-    // Both batches are pooled now; these reuse them.
-    for (let i = 0; i < 3; i++) {
-      const next = store.batch();
-      expect(next.size).toBe(0);
-      next.put(b(`z${i}`), b('2'));
-      await next.commit();
-    }
-    expect(await collect(store)).toEqual([
-      ['y', '1'],
-      ['z0', '2'],
-      ['z1', '2'],
-      ['z2', '2'],
-    ]);
-  });
-
   it('reads the reserved namespace only through reservedRange', async () => {
     const batch = store.batch();
     batch.put(b('a'), b('1'));
