@@ -139,11 +139,9 @@ export class WindowOperator implements Processor, WindowUpdateTarget {
   private readonly closeDelayMs: number;
   /** Windows to close (emit: final, not emitted yet), by close time. */
   private closing = new DueIndex();
-  /** Windows to expire, by expiry time: the store's disk index, or `memoryExpiring`. */
-  private expiring: KeyTimeIndex = new DueIndex();
-  /** The expiry index while it is in memory: taken synchronously. */
-  private memoryExpiring: DueIndex | undefined;
-  /** The store's disk index, while expiries are still in memory (where they move when many). */
+  /** Windows to expire while they are in memory (taken synchronously); undefined once on disk. */
+  private memoryExpiring: DueIndex | undefined = new DueIndex();
+  /** The store's disk time index, if it has one: where expiries move once there are many. */
   private diskExpiring: KeyTimeIndex | undefined;
   private readonly pending = new Set<string>();
   /** The window list of a key not in the store yet; a copy of exact size is stored. */
@@ -258,7 +256,6 @@ export class WindowOperator implements Processor, WindowUpdateTarget {
     this.store = store;
     this.closing = new DueIndex();
     this.memoryExpiring = new DueIndex();
-    this.expiring = this.memoryExpiring;
     this.diskExpiring = store.timeIndex;
     this.spillExpiriesIfMany();
     this.pending.clear();
@@ -547,6 +544,11 @@ export class WindowOperator implements Processor, WindowUpdateTarget {
     }
   }
 
+  /** Windows to expire, by expiry time: in memory, or on disk once there were many. */
+  private get expiring(): KeyTimeIndex {
+    return this.memoryExpiring ?? (this.diskExpiring as KeyTimeIndex);
+  }
+
   private addExpiry(dueMs: number, key: string): void {
     this.expiring.add(dueMs, key);
     this.spillExpiriesIfMany();
@@ -559,9 +561,7 @@ export class WindowOperator implements Processor, WindowUpdateTarget {
     if (memory === undefined || disk === undefined) return;
     if (memory.size < (this.options.inMemoryExpiries ?? IN_MEMORY_EXPIRIES)) return;
     for (const [dueMs, keys] of memory.drain()) for (const key of keys) disk.add(dueMs, key);
-    this.expiring = disk;
     this.memoryExpiring = undefined;
-    this.diskExpiring = undefined;
   }
 
   /** Something to close, expire or retry is due: `catchUp` has work. */

@@ -19,7 +19,7 @@ import {
   WindowOperator,
   type WindowOperatorOptions,
 } from '../../src/windows/window-operator.js';
-import { emitted, fakeContext, harness, pipe, rec } from './window-harness.js';
+import { emitted, fakeContext, harness, pipe, rec, type Harness } from './window-harness.js';
 
 const count = { n: { aggregator: countAggregator(), extract: () => true } };
 const amount = fieldExtractor('amount');
@@ -492,6 +492,27 @@ describe('WindowOperator: expiry index on disk (RocksDB store)', () => {
     });
   }
 
+  /** A tumbling 10 ms count over a fresh RocksDB store with 30 ms retention; cleaned up after. */
+  async function withTumblingOnRocks(
+    inMemoryExpiries: number,
+    test: (h: Harness, store: CachingKeyValueStore<StoredWindows>) => Promise<void>,
+  ): Promise<void> {
+    const dir = await mkdtemp(join(tmpdir(), 'sluice-window-disk-'));
+    const store = await rocksStore(dir);
+    try {
+      const options = {
+        window: { type: 'tumbling', sizeMs: 10 },
+        aggregations: count,
+        retentionMs: 30,
+        inMemoryExpiries,
+      } as const;
+      await test(await harness(options, store), store);
+    } finally {
+      await store.close();
+      await rm(dir, { recursive: true, force: true });
+    }
+  }
+
   async function contents(store: KeyValueStore<StoredWindows>): Promise<string[]> {
     const out: string[] = [];
     for await (const [key, windows] of store.entries())
@@ -500,18 +521,7 @@ describe('WindowOperator: expiry index on disk (RocksDB store)', () => {
   }
 
   it('with inMemoryExpiries 0, holds no expiry in memory and deletes expired windows at the next batch or commit', async () => {
-    const dir = await mkdtemp(join(tmpdir(), 'sluice-window-disk-'));
-    const store = await rocksStore(dir);
-    try {
-      const h = await harness(
-        {
-          window: { type: 'tumbling', sizeMs: 10 },
-          aggregations: count,
-          retentionMs: 30,
-          inMemoryExpiries: 0,
-        },
-        store,
-      );
+    await withTumblingOnRocks(0, async (h, store) => {
       await pipe(h, [rec('k', 1), rec('j', 39), rec('i', 5)]);
       expect(h.op.indexedWindows).toBe(0);
       expect(store.timeIndex.nextTimeMs).toBe(40);
@@ -522,25 +532,11 @@ describe('WindowOperator: expiry index on disk (RocksDB store)', () => {
       expect(h.store.get('k')).toBeUndefined();
       expect(h.store.get('i')).toBeUndefined();
       expect(h.op.view('j', h.store.get('j')).map((w) => w.startMs)).toEqual([30, 40]);
-    } finally {
-      await store.close();
-      await rm(dir, { recursive: true, force: true });
-    }
+    });
   });
 
   it('keeps expiries in memory up to inMemoryExpiries, then moves them to disk', async () => {
-    const dir = await mkdtemp(join(tmpdir(), 'sluice-window-disk-'));
-    const store = await rocksStore(dir);
-    try {
-      const h = await harness(
-        {
-          window: { type: 'tumbling', sizeMs: 10 },
-          aggregations: count,
-          retentionMs: 30,
-          inMemoryExpiries: 3,
-        },
-        store,
-      );
+    await withTumblingOnRocks(3, async (h, store) => {
       await pipe(h, [rec('a', 1), rec('b', 2)]);
       expect(h.op.indexedWindows).toBe(2);
       expect(store.timeIndex.nextTimeMs).toBe(Number.POSITIVE_INFINITY);
@@ -551,10 +547,7 @@ describe('WindowOperator: expiry index on disk (RocksDB store)', () => {
       await h.op.onCommit(h.ctx);
       expect(['a', 'b', 'c'].map((k) => h.store.get(k))).toEqual([undefined, undefined, undefined]);
       expect(h.op.view('d', h.store.get('d')).map((w) => w.startMs)).toEqual([40]);
-    } finally {
-      await store.close();
-      await rm(dir, { recursive: true, force: true });
-    }
+    });
   });
 
   it('same outputs and final state as the in-memory index, across a restart (property)', async () => {
