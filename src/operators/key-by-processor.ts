@@ -19,10 +19,11 @@ export const REPARTITION_TIMESTAMP_HEADER = EVENT_TIME_HEADER;
 
 export class KeyByProcessor implements Processor {
   /**
-   * The last record's origin, weakly: holding the origin itself (the raw record) kept its whole
-   * fetch response alive (up to 16 MiB per task) while the task was idle.
+   * The last record's origin (the raw record, which holds its fetch response's bytes). Dropped at
+   * each commit, so an idle task does not keep a 16 MiB response alive; the records one input
+   * produces are processed together, never across a commit.
    */
-  private lastOrigin: WeakRef<RecordOrigin> | undefined;
+  private lastOrigin: RecordOrigin | undefined;
   private seq = 0;
 
   constructor(
@@ -41,12 +42,8 @@ export class KeyByProcessor implements Processor {
     }
     // Number the records one input produces (derive nodes may fan out), so each is its own origin.
     const origin = record.origin;
-    if (this.lastOrigin?.deref() === origin) {
-      this.seq++;
-    } else {
-      this.seq = 0;
-      this.lastOrigin = new WeakRef(origin);
-    }
+    this.seq = origin === this.lastOrigin ? this.seq + 1 : 0;
+    this.lastOrigin = origin;
     ctx.send({
       topic: this.topic,
       key,
@@ -58,6 +55,10 @@ export class KeyByProcessor implements Processor {
       },
       timestampMs: record.timestampMs,
     });
+  }
+
+  onCommit(): void {
+    this.lastOrigin = undefined;
   }
 }
 
