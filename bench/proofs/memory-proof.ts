@@ -20,6 +20,7 @@ import { waitForAllTasks } from '../../test/integration/support/crash-scenario.j
 import { produceActivity, type ProofJob } from '../../test/integration/support/proof-env.js';
 import { proofProcesses } from '../../test/integration/support/proof-processes.js';
 import type { SluiceProcess } from '../../test/integration/support/sluice-process.js';
+import { topicSize } from '../../test/integration/support/window-readers.js';
 import { runProof } from './proof-run.js';
 
 const { values } = parseArgs({
@@ -116,7 +117,7 @@ runProof(
         startMs: Date.now() - events,
       }),
       async () => {
-        const produced = await sumOffsets(brokers, job.inputTopic).catch(() => 0);
+        const produced = await topicSize(brokers, job.inputTopic).catch(() => 0);
         log(`producing: ${produced}/${events} events`);
       },
     );
@@ -282,17 +283,6 @@ async function withProgress<T>(work: Promise<T>, report: () => Promise<void>): P
     return await work;
   } finally {
     clearInterval(timer);
-  }
-}
-
-async function sumOffsets(brokers: readonly string[], topic: string): Promise<number> {
-  const admin = await KafkaAdmin.connect(brokers, 'memory-proof-produce-watch');
-  try {
-    let n = 0;
-    for (const end of (await admin.endOffsets(topic)).values()) n += Number(end);
-    return n;
-  } finally {
-    await admin.close();
   }
 }
 

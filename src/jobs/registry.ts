@@ -63,7 +63,7 @@ function compile(source: string, node: string): CompiledExpression {
 }
 
 /** A plain field or dotted path (`amount`, `payment.amount`): read directly, missing = null. */
-const FIELD_PATH = /^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*$/;
+export const FIELD_PATH = /^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*$/;
 
 function extractor(of: string | undefined, node: string): (record: StreamRecord) => JsonValue {
   if (of === undefined) return () => true; // count without `of`: every record counts

@@ -4,9 +4,7 @@
 
 import { compileExpression } from '../expr/expression-compiler.js';
 import type { JobSpec } from './job-spec.js';
-
-/** A plain field or dotted path, read without an expression (as the window node does). */
-const FIELD_PATH = /^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*$/;
+import { FIELD_PATH } from './registry.js';
 
 /**
  * The sorted top-level fields the nodes before (and including) the job's first window read,
