@@ -21,6 +21,11 @@ export const FIELD_NULL = 5;
 /** In a value's first slot: the main thread decodes this value itself. */
 export const VALUE_LEFT = 255;
 
+/** Reply slots per value: one per field, and at least one (for VALUE_LEFT). */
+export function slotsPerValue(fields: readonly string[]): number {
+  return Math.max(1, fields.length);
+}
+
 /**
  * The projected fields of every value, flat: slot `i × fields.length + j` is field j of value i.
  * Typed arrays rather than JSON text or objects, so neither side pays for serialising.

@@ -11,6 +11,7 @@ import {
   FIELD_STRING,
   FIELD_TRUE,
   readValueFrame,
+  slotsPerValue,
   VALUE_LEFT,
   type DecodeReply,
   type DecodeRequest,
@@ -53,7 +54,7 @@ function project(
 port.on('message', (request: DecodeRequest) => {
   const values = readValueFrame(request.frame);
   const fields = request.fields;
-  const stride = Math.max(1, fields.length);
+  const stride = slotsPerValue(fields);
   const slots = values.length * stride;
   const types = new Uint8Array(slots);
   const numbers = new Float64Array(slots);

@@ -12,6 +12,7 @@ import {
   FIELD_NUMBER,
   FIELD_STRING,
   FIELD_TRUE,
+  slotsPerValue,
   VALUE_LEFT,
   writeValueFrame,
   type DecodeReply,
@@ -77,7 +78,7 @@ export class ParallelJsonDecoder {
     this.pending.delete(reply.id);
     const { records, from, fields } = pending;
     const { types, numbers, strings } = reply;
-    const stride = Math.max(1, fields.length);
+    const stride = slotsPerValue(fields);
     const count = types.length / stride;
     for (let i = 0; i < count; i++) {
       const base = i * stride;
