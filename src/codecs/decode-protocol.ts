@@ -63,20 +63,24 @@ export function writeValueFrame(
   return frame;
 }
 
-/** The values of a frame in order, as views into it (null: not sent). */
-export function readValueFrame(frame: ArrayBuffer): Array<Buffer | null> {
-  const buf = Buffer.from(frame);
-  const out: Array<Buffer | null> = [];
+/** Where each value of a frame lies: `lengths[i]` -1 for "not sent", else its bytes at `starts[i]`. */
+export interface FrameLayout {
+  readonly starts: Int32Array;
+  readonly lengths: Int32Array;
+}
+
+/** The layout of a frame's values, in order (no copies, no per-value objects). */
+export function readFrameLayout(frame: Buffer): FrameLayout {
+  let count = 0;
+  for (let pos = 0; pos < frame.length; count++) pos += 4 + Math.max(0, frame.readInt32LE(pos));
+  const starts = new Int32Array(count);
+  const lengths = new Int32Array(count);
   let pos = 0;
-  while (pos < buf.length) {
-    const length = buf.readInt32LE(pos);
-    pos += 4;
-    if (length < 0) {
-      out.push(null);
-      continue;
-    }
-    out.push(buf.subarray(pos, pos + length));
-    pos += length;
+  for (let i = 0; i < count; i++) {
+    const length = frame.readInt32LE(pos);
+    starts[i] = pos + 4;
+    lengths[i] = length;
+    pos += 4 + Math.max(0, length);
   }
-  return out;
+  return { starts, lengths };
 }

@@ -1,6 +1,7 @@
 // The decode thread of a ParallelJsonDecoder: JSON-decodes a batch's values off the main thread
 // and sends back only the fields the job reads, in typed arrays. A value it cannot hand over
 // exactly (it fails to decode, or a field holds an object or array) is left to the main thread.
+// Most values take the byte scanner (JsonFieldScanner); the rest go through JSON.parse.
 
 import { parentPort, workerData } from 'node:worker_threads';
 import type { JsonObject } from '../core/record.js';
@@ -10,16 +11,20 @@ import {
   FIELD_NUMBER,
   FIELD_STRING,
   FIELD_TRUE,
-  readValueFrame,
+  readFrameLayout,
   slotsPerValue,
   VALUE_LEFT,
   type DecodeReply,
   type DecodeRequest,
 } from './decode-protocol.js';
 import { JsonCodec } from './json-codec.js';
+import { JsonFieldScanner } from './json-field-scanner.js';
 
 const port = parentPort!;
-const codec = new JsonCodec((workerData as { maxRecordBytes: number }).maxRecordBytes);
+const maxRecordBytes = (workerData as { maxRecordBytes: number }).maxRecordBytes;
+const codec = new JsonCodec(maxRecordBytes);
+/** Scanners by field list: a job sends the same list with every request. */
+const scanners = new Map<string, JsonFieldScanner>();
 
 /** Writes value `i`'s fields into the reply arrays; false if the value must be left. */
 function project(
@@ -52,20 +57,40 @@ function project(
 }
 
 port.on('message', (request: DecodeRequest) => {
-  const values = readValueFrame(request.frame);
   const fields = request.fields;
+  const fieldsKey = fields.join('\u0000');
+  let scanner = scanners.get(fieldsKey);
+  if (scanner === undefined) {
+    scanner = new JsonFieldScanner(fields, maxRecordBytes);
+    scanners.set(fieldsKey, scanner);
+  }
+  const frame = Buffer.from(request.frame);
   const stride = slotsPerValue(fields);
-  const slots = values.length * stride;
+  const { starts, lengths } = readFrameLayout(frame);
+  const count = starts.length;
+  const slots = count * stride;
   const types = new Uint8Array(slots);
   const numbers = new Float64Array(slots);
   const strings: string[] = [];
-  for (let i = 0; i < values.length; i++) {
-    const bytes = values[i]!;
+  const target = { types, numbers, strings };
+  for (let i = 0; i < count; i++) {
+    const pos = starts[i]!;
+    const length = lengths[i]!;
     const base = i * stride;
-    const decoded = bytes === null ? undefined : codec.decodeBytes(bytes);
-    if (decoded?.ok !== true || !project(decoded.value, fields, base, types, numbers, strings)) {
-      types.fill(0, base, base + stride);
+    if (length < 0) {
       types[base] = VALUE_LEFT;
+      continue;
+    }
+    const stringsBefore = strings.length;
+    if (!scanner.scan(frame, pos, pos + length, base, target)) {
+      // Undo the scan's partial writes; JSON.parse decides (and names any error).
+      types.fill(0, base, base + stride);
+      strings.length = stringsBefore;
+      const decoded = codec.decodeBytes(frame.subarray(pos, pos + length));
+      if (decoded.ok !== true || !project(decoded.value, fields, base, types, numbers, strings)) {
+        types.fill(0, base, base + stride);
+        types[base] = VALUE_LEFT;
+      }
     }
   }
   const reply: DecodeReply = { id: request.id, types, numbers, strings };
