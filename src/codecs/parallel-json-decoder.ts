@@ -5,7 +5,7 @@
 
 import type { Worker } from 'node:worker_threads';
 import { startModuleThread } from '../core/module-thread.js';
-import type { JsonObject, RawRecord } from '../core/record.js';
+import type { JsonObject, PredecodedValues, RawRecord } from '../core/record.js';
 import {
   FIELD_FALSE,
   FIELD_NULL,
@@ -44,10 +44,10 @@ export class ParallelJsonDecoder {
   }
 
   /**
-   * Sets `predecoded` on the records (of `from` ≤ index < `to`) whose values decode to a JSON object, to the object's
-   * `fields` (those present). Values that fail to decode, or hold an object or array in one of
-   * the fields, are left for the main thread. Never rejects: if the thread
-   * is gone, every record is left as it was.
+   * Sets `predecoded` on the records (of `from` ≤ index < `to`): for a value that decodes to a
+   * JSON object, its `fields` (those present). Values that fail to decode, or hold an object or
+   * array in one of the fields, are left for the main thread. Never rejects: if the thread is
+   * gone, every record is left as it was.
    */
   decodeInto(
     records: readonly RawRecord[],
@@ -77,34 +77,12 @@ export class ParallelJsonDecoder {
     if (!pending) return;
     this.pending.delete(reply.id);
     const { records, from, fields } = pending;
-    const { types, numbers, strings } = reply;
-    const stride = slotsPerValue(fields);
-    const count = types.length / stride;
+    const values = new DecodedValues(reply, fields);
+    const count = reply.types.length / values.stride;
     for (let i = 0; i < count; i++) {
-      const base = i * stride;
-      if (types[base] === VALUE_LEFT) continue;
-      const value: JsonObject = {};
-      for (let j = 0; j < fields.length; j++) {
-        const slot = base + j;
-        switch (types[slot]) {
-          case FIELD_NUMBER:
-            value[fields[j]!] = numbers[slot]!;
-            break;
-          case FIELD_STRING:
-            value[fields[j]!] = strings[numbers[slot]!]!;
-            break;
-          case FIELD_TRUE:
-            value[fields[j]!] = true;
-            break;
-          case FIELD_FALSE:
-            value[fields[j]!] = false;
-            break;
-          case FIELD_NULL:
-            value[fields[j]!] = null;
-            break;
-        }
-      }
-      records[from + i]!.predecoded = value;
+      const record = records[from + i]!;
+      record.predecoded = values;
+      record.predecodedIndex = i;
     }
     pending.resolve();
   }
@@ -113,5 +91,46 @@ export class ParallelJsonDecoder {
     this.broken = true;
     for (const pending of this.pending.values()) pending.resolve();
     this.pending.clear();
+  }
+}
+
+/** A decode reply read on demand: each value's object is built when its record is processed. */
+class DecodedValues implements PredecodedValues {
+  readonly stride: number;
+
+  constructor(
+    private readonly reply: DecodeReply,
+    private readonly fields: readonly string[],
+  ) {
+    this.stride = slotsPerValue(fields);
+  }
+
+  valueAt(index: number): JsonObject | undefined {
+    const { types, numbers, strings } = this.reply;
+    const fields = this.fields;
+    const base = index * this.stride;
+    if (types[base] === VALUE_LEFT) return undefined;
+    const value: JsonObject = {};
+    for (let j = 0; j < fields.length; j++) {
+      const slot = base + j;
+      switch (types[slot]) {
+        case FIELD_NUMBER:
+          value[fields[j]!] = numbers[slot]!;
+          break;
+        case FIELD_STRING:
+          value[fields[j]!] = strings[numbers[slot]!]!;
+          break;
+        case FIELD_TRUE:
+          value[fields[j]!] = true;
+          break;
+        case FIELD_FALSE:
+          value[fields[j]!] = false;
+          break;
+        case FIELD_NULL:
+          value[fields[j]!] = null;
+          break;
+      }
+    }
+    return value;
   }
 }

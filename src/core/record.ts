@@ -25,11 +25,28 @@ export interface RawRecord extends RecordOrigin {
   readonly value: Buffer | null;
   readonly headers: RecordHeaders;
   /**
-   * The value decoded ahead of processing (on the decode thread), possibly only the top-level
-   * fields the job reads (`SubTopology.sourceFields`). Undefined: decode when processed (also
-   * every value that fails to decode, so its dead letter is made the one usual way).
+   * The values decoded ahead of processing (on the decode thread) for a run of records this one
+   * belongs to, possibly only the top-level fields the job reads (`SubTopology.sourceFields`).
+   * Undefined: decode when processed. See predecodedValue.
    */
-  predecoded?: JsonObject;
+  predecoded?: PredecodedValues;
+  /** This record's index in `predecoded`. */
+  predecodedIndex?: number;
+}
+
+/**
+ * Values decoded ahead for a run of records, kept compact (typed arrays) while the records wait
+ * in the queue: building the objects only when a record is processed lets them die young
+ * instead of surviving garbage collections with the queued records.
+ */
+export interface PredecodedValues {
+  /** The value of the run's record `index`; undefined: decode it the usual way (also failures). */
+  valueAt(index: number): JsonObject | undefined;
+}
+
+/** A raw record's value decoded ahead, if it was; undefined: decode it when processed. */
+export function predecodedValue(raw: RawRecord): JsonObject | undefined {
+  return raw.predecoded?.valueAt(raw.predecodedIndex ?? 0);
 }
 
 /** A decoded record flowing through a topology. */

@@ -10,6 +10,7 @@ import type { Processor, ProcessorContext, TaskId } from '../core/processor.js';
 import {
   EVENT_TIME_HEADER,
   ORIGIN_HEADER,
+  predecodedValue,
   type JsonObject,
   type RawRecord,
   type StreamRecord,
@@ -183,7 +184,7 @@ export class StreamTask {
 
   private decode(raw: RawRecord): StreamRecord | undefined {
     const { topology } = this.deps;
-    let value = raw.predecoded;
+    let value = predecodedValue(raw);
     if (value === undefined) {
       const decoded = this.deps.codec.decode(raw);
       if (!decoded.ok) {

@@ -44,8 +44,8 @@ export const FETCH_BYTES_PER_PARTITION = 4 * 1024 * 1024;
 
 /**
  * Heap a fetched record holds besides its key and value bytes: kafkajs' message object and its
- * offset and timestamp strings, two Buffer views, the headers object, our RawRecord and a
- * predecoded value. Counting payload alone let ~400k small records (~100 B) queue in 32 MiB.
+ * offset and timestamp strings, two Buffer views, the headers object, our RawRecord and its
+ * share of the predecoded values. Counting payload alone let ~400k small records (~100 B) queue in 32 MiB.
  */
 export const RECORD_OVERHEAD_BYTES = 500;
 
@@ -156,6 +156,7 @@ export class KafkaSource {
             value: m.value,
             headers: decodeHeaders(m.headers),
             predecoded: undefined,
+            predecodedIndex: 0,
           };
           bytes += (m.key?.length ?? 0) + (m.value?.length ?? 0) + RECORD_OVERHEAD_BYTES;
         }
