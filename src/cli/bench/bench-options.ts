@@ -25,12 +25,18 @@ export interface BenchOptions {
   readonly only: readonly string[] | undefined;
   /** Where the results JSON goes. */
   readonly outFile: string;
+  /**
+   * Times the client ceiling and the Sluice job are measured, alternated; `ratio` is the median
+   * of the pairs' ratios (the machine is shared and noisy).
+   */
+  readonly pairs: number;
 }
 
 export const DEFAULT_BENCH_EVENTS = 2_000_000;
 export const DEFAULT_BENCH_TOPIC = 'sluice-bench-input';
 export const DEFAULT_LATENCY_SECONDS = 20;
 export const DEFAULT_RESULTS_FILE = 'bench-results/latest.json';
+export const DEFAULT_RATIO_PAIRS = 3;
 
 export const BENCH_HELP = `Usage: sluice bench [options]
 
@@ -40,6 +46,7 @@ if needed), one phase after another:
   client ceiling   kafkajs reading the topic with no processing (the client Sluice uses)
   broker ceiling   kafka-consumer-perf-test reading the topic
   sluice job       1-minute tumbling count + sum per key, RocksDB + changelog, default settings
+  ratio pairs      client ceiling and job again, alternated (--pairs): ratio = median pair
   kafka streams    the same job as a Kafka Streams (Java) app, its defaults (and commit 1 s)
   e2e latency      the job live at half its throughput: produce → aggregate visible in the API
 Prints a table on stdout, progress on stderr, and writes the figures as JSON.
@@ -51,10 +58,12 @@ Options:
   --no-kafka-streams    skip the Kafka Streams baseline
   --latency-seconds N   length of the latency phase (default ${DEFAULT_LATENCY_SECONDS}; 0 = skip)
   --latency-rate N      events/s in the latency phase (default: half the job's throughput)
+  --pairs N             measure client ceiling + job N times, alternated; the ratio is the
+                        median of the N pair ratios (default ${DEFAULT_RATIO_PAIRS}; 1 = one pair)
   --emit final|update   emit mode of the job's window node (default final; see bench/README.md)
   --brokers LIST        host:port,... (default: KAFKA_BROKERS, else the local broker)
   --only LIST           run only these steps (the preload still runs unless skipped):
-                        client-ceiling, broker-ceiling, sluice-job, kafka-streams,
+                        client-ceiling, broker-ceiling, sluice-job, ratio-pairs, kafka-streams,
                         kafka-streams-commit-1s, e2e-latency (alone, it needs --latency-rate)
   --out FILE            results JSON (default ${DEFAULT_RESULTS_FILE})
   --keep                keep the topics, groups and state the run created
@@ -82,8 +91,10 @@ export function parseBenchOptions(
     out: { type: 'string' },
     only: { type: 'string' },
     keep: { type: 'boolean' },
+    pairs: { type: 'string' },
   });
   const events = flags.wholeNumber('events', DEFAULT_BENCH_EVENTS, 1);
+  const pairs = flags.wholeNumber('pairs', DEFAULT_RATIO_PAIRS, 1);
   const latencySeconds = flags.wholeNumber('latency-seconds', DEFAULT_LATENCY_SECONDS, 0);
   const latencyRate =
     flags.text('latency-rate') === undefined ? undefined : flags.wholeNumber('latency-rate', 1, 1);
@@ -116,5 +127,6 @@ export function parseBenchOptions(
     brokers,
     only,
     outFile: flags.text('out') ?? DEFAULT_RESULTS_FILE,
+    pairs,
   };
 }

@@ -75,13 +75,39 @@ export function withRatios(figures: Readonly<BenchFigures>): BenchFigures {
   const out: BenchFigures = {};
   for (const key of HEADLINE_FIGURES) out[key] = null;
   Object.assign(out, figures);
-  out.ratio = ratioOf(figures.job_eps, figures.client_ceiling_eps);
+  // One ratio per alternated (client ceiling, job) pair; the headline is their median.
+  const pairRatios = pairRatiosOf(figures);
+  out.ratio = median(pairRatios);
+  if (pairRatios.length > 1) {
+    out.ratio_pairs = pairRatios.length;
+    pairRatios.forEach((r, i) => (out[`ratio_pair${i + 1}`] = r));
+  }
   out.ratio_vs_broker_ceiling = ratioOf(figures.job_eps, figures.broker_ceiling_eps);
   out.ratio_vs_kafka_streams = ratioOf(figures.job_eps, figures.kafka_streams_eps);
   for (const [key, value] of Object.entries(out)) {
     if (value !== null && !Number.isFinite(value)) out[key] = null;
   }
   return out;
+}
+
+/** Ratios of pair 1 (`job_eps` ÷ `client_ceiling_eps`) and of pairs 2… that have both figures. */
+function pairRatiosOf(figures: Readonly<BenchFigures>): number[] {
+  const out: number[] = [];
+  const first = ratioOf(figures.job_eps, figures.client_ceiling_eps);
+  if (first !== null) out.push(first);
+  for (let pair = 2; `pair${pair}_job_eps` in figures; pair++) {
+    const r = ratioOf(figures[`pair${pair}_job_eps`], figures[`pair${pair}_client_ceiling_eps`]);
+    if (r !== null) out.push(r);
+  }
+  return out;
+}
+
+/** The middle value (the mean of the two middle ones for an even count); null for none. */
+export function median(values: readonly number[]): number | null {
+  if (values.length === 0) return null;
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 === 1 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
 }
 
 /** The results JSON: headline keys first, then the other figures, machine and run info. */
@@ -125,7 +151,7 @@ export function formatTable(rows: readonly BenchRow[], figures: Readonly<BenchFi
   const body = rows.map((row) => [
     row.label,
     row.eventsPerSec === undefined ? '' : formatInteger(row.eventsPerSec),
-    formatRatio(ratioOf(row.eventsPerSec, client)),
+    formatRatio(ratioOf(row.eventsPerSec, row.clientCeilingEps ?? client)),
     formatRatio(ratioOf(row.eventsPerSec, broker)),
     row.cpuSeconds === undefined ? '' : row.cpuSeconds.toFixed(1),
     row.peakRssMb === undefined ? '' : formatInteger(row.peakRssMb),
@@ -156,7 +182,12 @@ export function formatGoals(figures: Readonly<BenchFigures>): string {
         : (goal.op === '>=' ? value >= goal.target : value <= goal.target)
           ? 'met'
           : 'NOT met';
-    return `${goal.label.padEnd(width)}  ${shown.padStart(6)}  (goal ${goal.op} ${goal.target})  ${met}`;
+    const pairs = all.ratio_pairs ?? null;
+    const detail =
+      goal.figure === 'ratio' && pairs !== null
+        ? `  (median of ${pairs} alternated pairs: ${Array.from({ length: pairs }, (_, i) => formatRatio(all[`ratio_pair${i + 1}`] ?? null)).join(', ')})`
+        : '';
+    return `${goal.label.padEnd(width)}  ${shown.padStart(6)}  (goal ${goal.op} ${goal.target})  ${met}${detail}`;
   }).join('\n');
 }
 

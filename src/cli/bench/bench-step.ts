@@ -13,6 +13,8 @@ export interface BenchRow {
   readonly label: string;
   /** Records per second; the table adds its ratio to the client and broker ceilings. */
   readonly eventsPerSec?: number;
+  /** The client ceiling this row is compared with (default: the first, `client_ceiling_eps`). */
+  readonly clientCeilingEps?: number;
   /** CPU seconds over the measured interval. */
   readonly cpuSeconds?: number;
   /** Peak resident set size, MiB. */

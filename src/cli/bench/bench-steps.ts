@@ -4,7 +4,13 @@
 
 import { join } from 'node:path';
 import { benchJobInternalTopics, benchJobSpec } from './bench-job.js';
-import type { BenchStep, BenchStepResult } from './bench-step.js';
+import type {
+  BenchContext,
+  BenchFigures,
+  BenchRow,
+  BenchStep,
+  BenchStepResult,
+} from './bench-step.js';
 import { formatInteger } from './bench-report.js';
 import { measureClientCeiling } from './client-ceiling.js';
 import { runConsumerPerfBaseline } from './consumer-perf-baseline.js';
@@ -118,6 +124,46 @@ const sluiceJob: BenchStep = {
           ? [`the Sluice job dead-lettered ${r.deadLetters} records (expected 0)`]
           : [],
     };
+  },
+};
+
+/**
+ * The client ceiling and the job measured again, alternated, `--pairs` − 1 times: on a shared
+ * machine one pair's ratio moves with the load of the moment, so the headline ratio is the
+ * median pair (withRatios). Every pair is in the table and the results.
+ */
+const ratioPairs: BenchStep = {
+  name: 'ratio-pairs',
+  skipReason: (ctx) =>
+    ctx.options.pairs <= 1
+      ? '--pairs 1'
+      : ctx.figures.client_ceiling_eps == null || ctx.figures.job_eps == null
+        ? 'client-ceiling and sluice-job did not both run'
+        : undefined,
+  async run(ctx) {
+    const figures: BenchFigures = {};
+    const rows: BenchRow[] = [];
+    const notes: string[] = [];
+    for (let pair = 2; pair <= ctx.options.pairs; pair++) {
+      ctx.progress(`ratio pairs: pair ${pair} of ${ctx.options.pairs}`);
+      // Own group, job and state names per pair: nothing carries over from the earlier runs.
+      const pairCtx: BenchContext = { ...ctx, runId: `${ctx.runId}-p${pair}` };
+      const ceiling = await clientCeiling.run(pairCtx);
+      const job = await sluiceJob.run(pairCtx);
+      const ceilingEps = ceiling.figures.client_ceiling_eps ?? null;
+      figures[`pair${pair}_client_ceiling_eps`] = ceilingEps;
+      figures[`pair${pair}_job_eps`] = job.figures.job_eps ?? null;
+      figures[`pair${pair}_cpu_s`] = job.figures.cpu_s ?? null;
+      for (const row of [...ceiling.rows, ...job.rows]) {
+        rows.push({
+          ...row,
+          label: `${row.label}, pair ${pair}`,
+          ...(ceilingEps === null ? {} : { clientCeilingEps: ceilingEps }),
+        });
+      }
+      notes.push(...(job.notes ?? []));
+    }
+    return { figures, rows, notes };
   },
 };
 
@@ -251,6 +297,7 @@ export const BENCH_STEPS: readonly BenchStep[] = [
   clientCeiling,
   brokerCeiling,
   sluiceJob,
+  ratioPairs,
   kafkaStreams('kafka-streams', undefined),
   kafkaStreams('kafka-streams-commit-1s', 1000),
   endToEndLatency,

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import {
   DEFAULT_BENCH_EVENTS,
   DEFAULT_BENCH_TOPIC,
+  DEFAULT_RATIO_PAIRS,
   DEFAULT_RESULTS_FILE,
   parseBenchOptions,
 } from '../../../src/cli/bench/bench-options.js';
@@ -21,6 +22,7 @@ describe('parseBenchOptions', () => {
       brokers: undefined,
       only: undefined,
       outFile: DEFAULT_RESULTS_FILE,
+      pairs: DEFAULT_RATIO_PAIRS,
     });
   });
 
@@ -46,6 +48,8 @@ describe('parseBenchOptions', () => {
         'client-ceiling,sluice-job',
         '--out',
         '/tmp/x.json',
+        '--pairs',
+        '5',
       ],
       ['client-ceiling', 'sluice-job'],
     );
@@ -61,6 +65,7 @@ describe('parseBenchOptions', () => {
       brokers: ['127.0.0.1:9392'],
       only: ['client-ceiling', 'sluice-job'],
       outFile: '/tmp/x.json',
+      pairs: 5,
     });
   });
 
@@ -72,5 +77,6 @@ describe('parseBenchOptions', () => {
       /unknown step "warp-drive"/,
     );
     expect(() => parseBenchOptions(['--frobnicate'])).toThrow(/frobnicate/);
+    expect(() => parseBenchOptions(['--pairs', '0'])).toThrow(/--pairs 0/);
   });
 });

@@ -4,6 +4,7 @@ import {
   buildResults,
   formatGoals,
   formatTable,
+  median,
   withRatios,
 } from '../../../src/cli/bench/bench-report.js';
 
@@ -98,5 +99,36 @@ describe('bench report', () => {
     );
     expect(goals).toMatch(/job \/ Kafka Streams\s+n\/a .* not measured/);
     expect(goals).toMatch(/latency p99, ms\s+80\.0\s+\(goal <= 50\)\s+NOT met/);
+  });
+
+  it('takes the median of the alternated pairs as the ratio, and lists every pair', () => {
+    const figures = {
+      client_ceiling_eps: 100,
+      job_eps: 46,
+      pair2_client_ceiling_eps: 200,
+      pair2_job_eps: 110,
+      pair3_client_ceiling_eps: 100,
+      pair3_job_eps: 53,
+    };
+    const f = withRatios(figures);
+    expect(f.ratio).toBeCloseTo(0.53);
+    expect(f.ratio_pairs).toBe(3);
+    expect([f.ratio_pair1, f.ratio_pair2, f.ratio_pair3]).toEqual([0.46, 0.55, 0.53]);
+    expect(formatGoals(figures)).toMatch(
+      /job \/ kafkajs client ceiling\s+0\.53\s+\(goal >= 0\.5\)\s+met\s+\(median of 3 alternated pairs: 0\.46, 0\.55, 0\.53\)/,
+    );
+    // A pair whose job failed counts no ratio; one pair alone is just its ratio.
+    expect(withRatios({ ...figures, pair3_job_eps: null }).ratio).toBeCloseTo(0.505);
+    expect(withRatios({ client_ceiling_eps: 100, job_eps: 46 }).ratio_pairs).toBeUndefined();
+    expect(median([3, 1, 2])).toBe(2);
+    expect(median([])).toBeNull();
+  });
+
+  it('compares a pair row with its own pair ceiling', () => {
+    const table = formatTable(
+      [{ label: 'job, pair 2', eventsPerSec: 100_000, clientCeilingEps: 400_000 }],
+      { client_ceiling_eps: 200_000 },
+    );
+    expect(table.split('\n')[2]).toMatch(/^job, pair 2\s+100,000\s+0\.25$/);
   });
 });
