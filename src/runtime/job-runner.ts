@@ -27,13 +27,10 @@ import { EMPTY_TASK_STATE, type TaskStateFactory } from './task-state.js';
 const MAX_FAILED_COMMITS = 10;
 /**
  * Fetched-ahead records the runner holds before the consumer waits, as estimated heap (see
- * RECORD_OVERHEAD_BYTES): ~220k 200-byte events, room for two full fetch responses (16 MiB,
- * ~80k events, ~56 MiB estimated each). kafkajs fetches again only once every batch of a
- * response is taken; at 64 MiB the drain waited for the next response about once per response
- * (27 times, 2.5 s of a 5.5 s bench run, kafkajs' own decoding included), and in 6 alternated
- * runs 128 MiB was 1-8% faster (398k-423k vs 368k-408k events/s) at the same peak RSS.
+ * RECORD_OVERHEAD_BYTES): ~110k 200-byte events, more than a full fetch response (16 MiB, ~80k
+ * of them), so the next fetch overlaps processing; ~130k small repartitioned records.
  */
-const MAX_QUEUED_BYTES = 128 * 1024 * 1024;
+const MAX_QUEUED_BYTES = 64 * 1024 * 1024;
 /**
  * A chunk — records run through one task before the oldest queued record is chosen again — ends
  * at the first record newer than every other task's next one, but holds at least
