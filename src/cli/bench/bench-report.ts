@@ -175,7 +175,8 @@ export function formatGoals(figures: Readonly<BenchFigures>): string {
   const width = Math.max(...BENCH_GOALS.map((g) => g.label.length));
   return BENCH_GOALS.map((goal) => {
     const value = all[goal.figure] ?? null;
-    const shown = value === null ? 'n/a' : goal.op === '<=' ? value.toFixed(1) : value.toFixed(2);
+    // Ratios to three places: 0.4953 shown as "0.50" next to "NOT met" reads as a mistake.
+    const shown = value === null ? 'n/a' : goal.op === '<=' ? value.toFixed(1) : value.toFixed(3);
     const met =
       value === null
         ? 'not measured'
@@ -185,7 +186,7 @@ export function formatGoals(figures: Readonly<BenchFigures>): string {
     const pairs = all.ratio_pairs ?? null;
     const detail =
       goal.figure === 'ratio' && pairs !== null
-        ? `  (median of ${pairs} alternated pairs: ${Array.from({ length: pairs }, (_, i) => formatRatio(all[`ratio_pair${i + 1}`] ?? null)).join(', ')})`
+        ? `  (median of ${pairs} alternated pairs: ${Array.from({ length: pairs }, (_, i) => (all[`ratio_pair${i + 1}`] ?? 0).toFixed(3)).join(', ')})`
         : '';
     return `${goal.label.padEnd(width)}  ${shown.padStart(6)}  (goal ${goal.op} ${goal.target})  ${met}${detail}`;
   }).join('\n');

@@ -93,9 +93,9 @@ describe('bench report', () => {
       broker_ceiling_eps: 200,
       e2e_p99_ms: 80,
     });
-    expect(goals).toMatch(/job \/ kafkajs client ceiling\s+0\.60\s+\(goal >= 0\.5\)\s+met/);
+    expect(goals).toMatch(/job \/ kafkajs client ceiling\s+0\.600\s+\(goal >= 0\.5\)\s+met/);
     expect(goals).toMatch(
-      /job \/ broker ceiling \(perf-test\)\s+0\.30\s+\(goal >= 0\.5\)\s+NOT met/,
+      /job \/ broker ceiling \(perf-test\)\s+0\.300\s+\(goal >= 0\.5\)\s+NOT met/,
     );
     expect(goals).toMatch(/job \/ Kafka Streams\s+n\/a .* not measured/);
     expect(goals).toMatch(/latency p99, ms\s+80\.0\s+\(goal <= 50\)\s+NOT met/);
@@ -115,7 +115,7 @@ describe('bench report', () => {
     expect(f.ratio_pairs).toBe(3);
     expect([f.ratio_pair1, f.ratio_pair2, f.ratio_pair3]).toEqual([0.46, 0.55, 0.53]);
     expect(formatGoals(figures)).toMatch(
-      /job \/ kafkajs client ceiling\s+0\.53\s+\(goal >= 0\.5\)\s+met\s+\(median of 3 alternated pairs: 0\.46, 0\.55, 0\.53\)/,
+      /job \/ kafkajs client ceiling\s+0\.530\s+\(goal >= 0\.5\)\s+met\s+\(median of 3 alternated pairs: 0\.460, 0\.550, 0\.530\)/,
     );
     // A pair whose job failed counts no ratio; one pair alone is just its ratio.
     expect(withRatios({ ...figures, pair3_job_eps: null }).ratio).toBeCloseTo(0.505);
