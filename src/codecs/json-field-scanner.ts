@@ -72,14 +72,11 @@ export class JsonFieldScanner {
     p = skipSpace(buf, p + 1, end);
     if (p < end && buf[p] === CLOSE_OBJECT) return skipSpace(buf, p + 1, end) === end;
     for (;;) {
-      if (p >= end || buf[p] !== QUOTE) return false;
-      const keyStart = p + 1;
-      const keyEnd = scanString(buf, keyStart, end);
-      if (keyEnd < 0 || isForbiddenKey(buf, keyStart, keyEnd)) return false;
-      p = skipSpace(buf, keyEnd + 1, end);
-      if (p >= end || buf[p] !== COLON) return false;
-      p = skipSpace(buf, p + 1, end);
-      const field = this.fieldIndex(buf, keyStart, keyEnd);
+      const keyEnd = scanMemberKey(buf, p, end);
+      if (keyEnd < 0) return false;
+      const field = this.fieldIndex(buf, p + 1, keyEnd);
+      p = memberValueStart(buf, keyEnd, end);
+      if (p < 0) return false;
       // A later duplicate key overwrites an earlier one, as in JSON.parse.
       p = field < 0 ? this.skipValue(buf, p, end) : readField(buf, p, end, base + field, out);
       if (p < 0) return false;
@@ -93,13 +90,8 @@ export class JsonFieldScanner {
   }
 
   private fieldIndex(buf: Buffer, start: number, end: number): number {
-    const length = end - start;
     for (let j = 0; j < this.fieldBytes.length; j++) {
-      const f = this.fieldBytes[j]!;
-      if (f.length !== length) continue;
-      let i = 0;
-      while (i < length && f[i] === buf[start + i]) i++;
-      if (i === length) return j;
+      if (bytesEqual(this.fieldBytes[j]!, buf, start, end)) return j;
     }
     return -1;
   }
@@ -115,18 +107,15 @@ export class JsonFieldScanner {
     let first = true;
     for (;;) {
       if (p >= end) return -1;
-      const top = stack[depth - 1];
-      const close = top === OPEN_OBJECT ? CLOSE_OBJECT : CLOSE_ARRAY;
+      const top = stack[depth - 1]!;
+      const close = closerOf(top);
       let closed = first && buf[p] === close;
       if (!closed) {
         if (top === OPEN_OBJECT) {
-          if (buf[p] !== QUOTE) return -1;
-          const keyEnd = scanString(buf, p + 1, end);
-          if (keyEnd < 0 || isForbiddenKey(buf, p + 1, keyEnd)) return -1;
-          p = skipSpace(buf, keyEnd + 1, end);
-          if (p >= end || buf[p] !== COLON) return -1;
-          p = skipSpace(buf, p + 1, end);
-          if (p >= end) return -1;
+          const keyEnd = scanMemberKey(buf, p, end);
+          if (keyEnd < 0) return -1;
+          p = memberValueStart(buf, keyEnd, end);
+          if (p < 0) return -1;
         }
         const v = buf[p];
         if (v === OPEN_OBJECT || v === OPEN_ARRAY) {
@@ -160,7 +149,7 @@ export class JsonFieldScanner {
           first = false;
           break;
         }
-        if (buf[p] !== (stack[depth - 1] === OPEN_OBJECT ? CLOSE_OBJECT : CLOSE_ARRAY)) return -1;
+        if (buf[p] !== closerOf(stack[depth - 1]!)) return -1;
       }
     }
   }
@@ -187,16 +176,37 @@ function scanString(buf: Buffer, p: number, end: number): number {
   return -1;
 }
 
-function isForbiddenKey(buf: Buffer, start: number, end: number): boolean {
-  const length = end - start;
-  if (length !== 9 && length !== 11) return false;
-  for (const k of FORBIDDEN_KEYS) {
-    if (k.length !== length) continue;
-    let i = 0;
-    while (i < length && k[i] === buf[start + i]) i++;
-    if (i === length) return true;
+/**
+ * An object member's key at `p` (an opening quote): the index of its closing quote, or -1 when it
+ * is not a plain key (escapes, non-ASCII) or is a forbidden one.
+ */
+function scanMemberKey(buf: Buffer, p: number, end: number): number {
+  if (p >= end || buf[p] !== QUOTE) return -1;
+  const keyEnd = scanString(buf, p + 1, end);
+  if (keyEnd < 0) return -1;
+  for (const forbidden of FORBIDDEN_KEYS) {
+    if (bytesEqual(forbidden, buf, p + 1, keyEnd)) return -1;
   }
-  return false;
+  return keyEnd;
+}
+
+/** After a key's closing quote: where its value starts (past the colon and spaces), or -1. */
+function memberValueStart(buf: Buffer, keyEnd: number, end: number): number {
+  const p = skipSpace(buf, keyEnd + 1, end);
+  if (p >= end || buf[p] !== COLON) return -1;
+  const value = skipSpace(buf, p + 1, end);
+  return value < end ? value : -1;
+}
+
+function closerOf(open: number): number {
+  return open === OPEN_OBJECT ? CLOSE_OBJECT : CLOSE_ARRAY;
+}
+
+/** True if `buf[start, end)` holds exactly the bytes of `expected`. */
+function bytesEqual(expected: Buffer, buf: Buffer, start: number, end: number): boolean {
+  if (expected.length !== end - start) return false;
+  for (let i = 0; i < expected.length; i++) if (expected[i] !== buf[start + i]) return false;
+  return true;
 }
 
 function matchLiteral(buf: Buffer, p: number, end: number, literal: string): number {
