@@ -4,9 +4,13 @@
 // Frame (little-endian): per value an i32 length (-1: not sent, decode on the main thread) and
 // the bytes.
 
+import type { RawRecord } from '../core/record.js';
+
 export interface DecodeRequest {
   readonly id: number;
   readonly frame: ArrayBuffer;
+  /** Values in the frame. */
+  readonly count: number;
   /** Top-level fields to hand back. */
   readonly fields: readonly string[];
 }
@@ -39,18 +43,27 @@ export interface DecodeReply {
   readonly strings: readonly string[];
 }
 
-/** Packs values into a frame; a null entry (or one over `maxBytes`) is sent as "not sent". */
+/**
+ * Packs the values of `records[from, to)` into a frame, straight from the records; a null value
+ * (or one over `maxBytes`) is sent as "not sent".
+ */
 export function writeValueFrame(
-  values: ReadonlyArray<Buffer | null>,
+  records: readonly RawRecord[],
+  from: number,
+  to: number,
   maxBytes: number,
 ): ArrayBuffer {
   let size = 0;
-  for (const v of values) size += 4 + (v !== null && v.length <= maxBytes ? v.length : 0);
+  for (let i = from; i < to; i++) {
+    const v = records[i]!.value;
+    size += 4 + (v !== null && v.length <= maxBytes ? v.length : 0);
+  }
   const frame = new ArrayBuffer(size);
   const bytes = new Uint8Array(frame);
   const view = new DataView(frame);
   let pos = 0;
-  for (const v of values) {
+  for (let i = from; i < to; i++) {
+    const v = records[i]!.value;
     if (v === null || v.length > maxBytes) {
       view.setInt32(pos, -1, true);
       pos += 4;
@@ -69,10 +82,8 @@ export interface FrameLayout {
   readonly lengths: Int32Array;
 }
 
-/** The layout of a frame's values, in order (no copies, no per-value objects). */
-export function readFrameLayout(frame: Buffer): FrameLayout {
-  let count = 0;
-  for (let pos = 0; pos < frame.length; count++) pos += 4 + Math.max(0, frame.readInt32LE(pos));
+/** The layout of a frame's `count` values, in order (no copies, no per-value objects). */
+export function readFrameLayout(frame: Buffer, count: number): FrameLayout {
   const starts = new Int32Array(count);
   const lengths = new Int32Array(count);
   let pos = 0;

@@ -66,8 +66,8 @@ port.on('message', (request: DecodeRequest) => {
   }
   const frame = Buffer.from(request.frame);
   const stride = slotsPerValue(fields);
-  const { starts, lengths } = readFrameLayout(frame);
-  const count = starts.length;
+  const count = request.count;
+  const { starts, lengths } = readFrameLayout(frame, count);
   const slots = count * stride;
   const types = new Uint8Array(slots);
   const numbers = new Float64Array(slots);

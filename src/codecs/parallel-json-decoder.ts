@@ -56,13 +56,11 @@ export class ParallelJsonDecoder {
     to = records.length,
   ): Promise<void> {
     if (this.broken || to <= from) return Promise.resolve();
-    const values = new Array<Buffer | null>(to - from);
-    for (let i = from; i < to; i++) values[i - from] = records[i]!.value;
-    const frame = writeValueFrame(values, this.maxRecordBytes);
+    const frame = writeValueFrame(records, from, to, this.maxRecordBytes);
     const id = this.nextId++;
     return new Promise((resolve) => {
       this.pending.set(id, { records, from, fields, resolve });
-      const request: DecodeRequest = { id, frame, fields };
+      const request: DecodeRequest = { id, frame, count: to - from, fields };
       this.worker.postMessage(request, [frame]);
     });
   }

@@ -27,9 +27,14 @@ function pick(value: JsonObject, fields: readonly string[]): JsonObject {
 describe('value frame', () => {
   it('round-trips values, empty values and values not sent', () => {
     const values = [Buffer.from('{"a":1}'), null, Buffer.alloc(0), Buffer.from('x'.repeat(50))];
-    const frame = writeValueFrame(values, 10);
+    const frame = writeValueFrame(
+      values.map((v) => raw(v)),
+      0,
+      values.length,
+      10,
+    );
     const buf = Buffer.from(frame);
-    const { starts, lengths } = readFrameLayout(buf);
+    const { starts, lengths } = readFrameLayout(buf, values.length);
     const read = Array.from(starts, (start, i) =>
       lengths[i]! < 0 ? null : buf.toString('utf8', start, start + lengths[i]!),
     );
@@ -39,6 +44,16 @@ describe('value frame', () => {
       '',
       null, // over the 10-byte bound: left to the main thread
     ]);
+    // A range of the records: only its values, in order.
+    const part = Buffer.from(
+      writeValueFrame(
+        values.map((v) => raw(v)),
+        2,
+        4,
+        100,
+      ),
+    );
+    expect(readFrameLayout(part, 2).lengths).toEqual(Int32Array.from([0, 50]));
   });
 });
 
