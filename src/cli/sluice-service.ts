@@ -68,7 +68,7 @@ export async function startService(options: ServiceOptions): Promise<RunningServ
     brokers,
     stateFactory: stores,
     commitIntervalMs: config.commitIntervalMs,
-    decodeThread: config.decodeThread,
+    consumerThread: config.consumerThread,
     sessionTimeoutMs: config.sessionTimeoutMs,
     metrics,
     logger,

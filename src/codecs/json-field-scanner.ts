@@ -1,4 +1,4 @@
-// The decode thread's fast path: reads the top-level fields a job needs straight from a JSON
+// The consumer thread's fast path: reads the top-level fields a job needs straight from a JSON
 // value's bytes while validating the whole text. It handles only ASCII text without escapes;
 // anything else (escapes, non-ASCII bytes, forbidden keys, an object or array in a read field,
 // invalid JSON) is answered "not handled" and takes the JSON.parse path, so every answer it
@@ -10,7 +10,7 @@ import {
   FIELD_NUMBER,
   FIELD_STRING,
   FIELD_TRUE,
-} from './decode-protocol.js';
+} from './value-projection.js';
 
 const QUOTE = 0x22;
 const BACKSLASH = 0x5c;
@@ -45,7 +45,7 @@ export interface ScanTarget {
 }
 
 /**
- * Reads `fields` (top-level names) from JSON object texts. One per decode request: the field
+ * Reads `fields` (top-level names) from JSON object texts. One per source topic: the field
  * names are matched as bytes.
  */
 export class JsonFieldScanner {

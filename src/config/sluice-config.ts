@@ -19,8 +19,8 @@ export interface SluiceConfig {
   /** Memory budget for state (RocksDB block cache + write buffers + write-back cache), bytes. */
   readonly stateMemoryBytes: number;
   readonly localKafkaPort: number;
-  /** Decode source records on a thread of their own when a job reads only some fields. */
-  readonly decodeThread: boolean;
+  /** Run each job's consumer (and the decoding of the fields it reads) on a thread of its own. */
+  readonly consumerThread: boolean;
 }
 
 interface Setting {
@@ -63,9 +63,9 @@ export const SETTINGS = {
     help: 'Port of the local Kafka broker',
     default: '9092',
   },
-  decodeThread: {
-    env: 'SLUICE_DECODE_THREAD',
-    help: 'Decode source records on a second thread when a job reads only some of their fields (1 = yes, 0 = no)',
+  consumerThread: {
+    env: 'SLUICE_CONSUMER_THREAD',
+    help: "Run each job's Kafka consumer, and the decoding of the fields it reads, on a thread of its own (1 = yes, 0 = no: on the job's thread)",
     default: '1',
   },
 } as const satisfies Record<keyof SluiceConfig, Setting>;
@@ -100,7 +100,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): SluiceConfig {
     sessionTimeoutMs: int('sessionTimeoutMs', 6_000, 1_800_000),
     stateMemoryBytes: int('stateMemoryBytes', 16, 65536) * 1024 * 1024,
     localKafkaPort: int('localKafkaPort', 1, 65535),
-    decodeThread: int('decodeThread', 0, 1) === 1,
+    consumerThread: int('consumerThread', 0, 1) === 1,
   };
   if (problems.length > 0) {
     throw new SluiceError('CONFIG_INVALID', `invalid configuration:\n  ${problems.join('\n  ')}`);

@@ -25,28 +25,40 @@ export interface RawRecord extends RecordOrigin {
   readonly value: Buffer | null;
   readonly headers: RecordHeaders;
   /**
-   * The values decoded ahead of processing (on the decode thread) for a run of records this one
+   * The key as text, when the source has it without making a Buffer of the key (records from
+   * the consumer thread). Undefined: decode `key`. See rawKeyText.
+   */
+  readonly keyText?: string | null;
+  /**
+   * The values decoded ahead of processing (on the consumer thread) for the batch this record
    * belongs to, possibly only the top-level fields the job reads (`SubTopology.sourceFields`).
    * Undefined: decode when processed. See predecodedValue.
    */
-  predecoded?: PredecodedValues;
+  readonly predecoded?: PredecodedValues | undefined;
   /** This record's index in `predecoded`. */
-  predecodedIndex?: number;
+  readonly predecodedIndex?: number;
 }
 
 /**
- * Values decoded ahead for a run of records, kept compact (typed arrays) while the records wait
+ * Values decoded ahead for a batch of records, kept compact (typed arrays) while the records wait
  * in the queue: building the objects only when a record is processed lets them die young
  * instead of surviving garbage collections with the queued records.
  */
 export interface PredecodedValues {
-  /** The value of the run's record `index`; undefined: decode it the usual way (also failures). */
+  /** The value of the batch's record `index`; undefined: decode it the usual way (also failures). */
   valueAt(index: number): JsonObject | undefined;
 }
 
 /** A raw record's value decoded ahead, if it was; undefined: decode it when processed. */
 export function predecodedValue(raw: RawRecord): JsonObject | undefined {
   return raw.predecoded?.valueAt(raw.predecodedIndex ?? 0);
+}
+
+/** A raw record's key as text (UTF-8), null if it has none. */
+export function rawKeyText(raw: RawRecord): string | null {
+  const text = raw.keyText;
+  if (text !== undefined) return text;
+  return raw.key === null ? null : raw.key.toString('utf8');
 }
 
 /** A decoded record flowing through a topology. */

@@ -9,8 +9,6 @@ export interface QueuedBatch {
   readonly control: BatchControl;
   /** Index of the first record not processed yet. */
   next: number;
-  /** The decode thread's work on the batch, one promise per DECODE_SEGMENT_RECORDS records. */
-  readonly decoding?: ReadonlyArray<Promise<void>> | undefined;
 }
 
 /** A sub-topology's next chunk: its oldest queue head and where that chunk should stop. */
@@ -48,18 +46,13 @@ export class BatchQueues {
     return this.queues.get(taskId)?.[0];
   }
 
-  push(
-    taskId: string,
-    batch: SourceBatch,
-    control: BatchControl,
-    decoding?: ReadonlyArray<Promise<void>>,
-  ): void {
+  push(taskId: string, batch: SourceBatch, control: BatchControl): void {
     let queue = this.queues.get(taskId);
     if (!queue) {
       queue = [];
       this.queues.set(taskId, queue);
     }
-    queue.push({ batch, control, next: 0, decoding });
+    queue.push({ batch, control, next: 0 });
     this.bytes += batch.bytes;
   }
 

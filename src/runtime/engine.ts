@@ -15,8 +15,8 @@ export interface EngineOptions {
   readonly brokers: readonly string[];
   readonly stateFactory: TaskStateFactory;
   readonly commitIntervalMs?: number;
-  /** Decode on a second thread where a job reads only some fields (default true). */
-  readonly decodeThread?: boolean;
+  /** Each job's consumer on a thread of its own (default true); see JobRunnerOptions. */
+  readonly consumerThread?: boolean;
   /** Consumer-group session timeout, ms (default: the source's, 30 s). */
   readonly sessionTimeoutMs?: number;
   readonly metrics?: MetricsRegistry;
@@ -50,7 +50,7 @@ export class Engine {
           logger: options.logger ?? consoleLogger,
           stateFactory: options.stateFactory,
           commitIntervalMs: options.commitIntervalMs ?? 1000,
-          decodeThread: options.decodeThread ?? true,
+          consumerThread: options.consumerThread ?? true,
           ...(options.sessionTimeoutMs === undefined
             ? {}
             : { sessionTimeoutMs: options.sessionTimeoutMs }),

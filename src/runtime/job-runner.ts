@@ -3,14 +3,19 @@
 // consistent: flush sinks and changelogs → persist state with offsets → commit group offsets.
 
 import { JsonCodec } from '../codecs/json-codec.js';
-import { ParallelJsonDecoder } from '../codecs/parallel-json-decoder.js';
 import type { Clock } from '../core/clock.js';
 import { errorMessage, toSluiceError } from '../core/errors.js';
 import type { Topology } from '../core/topology.js';
 import type { MetricsRegistry } from '../metrics/metrics-registry.js';
 import { KafkaTopicSink } from '../sinks/kafka/kafka-topic-sink.js';
 import { KafkaAdmin, type TopicRequest } from '../sources/kafka/kafka-admin.js';
-import { KafkaSource, type BatchControl, type SourceBatch } from '../sources/kafka/kafka-source.js';
+import { ConsumerThreadSource } from '../sources/kafka/consumer-thread-source.js';
+import {
+  KafkaSource,
+  type BatchControl,
+  type RecordSource,
+  type SourceBatch,
+} from '../sources/kafka/kafka-source.js';
 import {
   BatchQueues,
   chooseCandidate,
@@ -40,8 +45,6 @@ const MIN_CHUNK_RECORDS = 64;
 /** Longest wait for a partition with older records on the broker before going on without it. */
 const MAX_IDLE_MS = 20;
 const MAX_CHUNK_RECORDS = 1000;
-/** Records per decode-thread request: a chunk waits only for its own part of a batch. */
-const DECODE_SEGMENT_RECORDS = MAX_CHUNK_RECORDS;
 /** Outputs are handed to the producer thread at least this often while a drain runs. */
 const SINK_DRAIN_MS = 10;
 /** How long one drain runs before commits and assignments waiting behind it get their turn. */
@@ -57,10 +60,10 @@ export interface JobRunnerOptions {
   /** How often state and offsets are committed. */
   readonly commitIntervalMs: number;
   /**
-   * Decode source records on a second thread (ParallelJsonDecoder) for sub-topologies that read
-   * only some fields (SubTopology.sourceFields). Default true.
+   * Run the consumer on a thread of its own (ConsumerThreadSource), which also decodes the
+   * fields of sub-topologies that read only some (SubTopology.sourceFields). Default true.
    */
-  readonly decodeThread?: boolean;
+  readonly consumerThread?: boolean;
   /** Consumer-group session timeout, ms (default: the source's). */
   readonly sessionTimeoutMs?: number;
   /** This instance's query-API address, advertised to the group ('' if none). */
@@ -80,7 +83,7 @@ export interface TaskView {
 }
 
 export class JobRunner {
-  private source: KafkaSource | undefined;
+  private source: RecordSource | undefined;
   private sink: KafkaTopicSink | undefined;
   private readonly tasks = new Map<string, StreamTask>();
   private readonly restoring = new Set<string>();
@@ -88,10 +91,6 @@ export class JobRunner {
   private serial: Promise<void> = Promise.resolve();
   private lastCommitMs = 0;
   private readonly codec: JsonCodec;
-  /** Decodes ahead, for sub-topologies with `sourceFields` (undefined: none, or turned off). */
-  private decoder: ParallelJsonDecoder | undefined;
-  /** Decode requests of the batches just fetched, sent together in the order they will be needed. */
-  private decodeRequests: Array<{ readonly firstMs: number; readonly send: () => void }> = [];
   private readonly topicToSub = new Map<string, number>();
   /** Source topic → the fields its sub-topology reads, where it reads only some. */
   private readonly sourceFields = new Map<string, readonly string[]>();
@@ -145,14 +144,11 @@ export class JobRunner {
     } finally {
       await admin.close();
     }
-    if (this.options.decodeThread !== false && this.sourceFields.size > 0) {
-      this.decoder = new ParallelJsonDecoder(topology.maxRecordBytes);
-    }
     this.sink = await KafkaTopicSink.connect({
       brokers,
       clientId: `sluice-${topology.job}-${this.options.instanceId}`,
     });
-    this.source = await KafkaSource.connect({
+    const sourceOptions = {
       brokers,
       groupId: topology.job,
       clientId: `sluice-${topology.job}-${this.options.instanceId}`,
@@ -162,7 +158,16 @@ export class JobRunner {
       ...(this.options.sessionTimeoutMs === undefined
         ? {}
         : { sessionTimeoutMs: this.options.sessionTimeoutMs }),
-    });
+    };
+    this.source =
+      this.options.consumerThread === false
+        ? await KafkaSource.connect(sourceOptions)
+        : await ConsumerThreadSource.connect({
+            ...sourceOptions,
+            fields: this.sourceFields,
+            maxRecordBytes: topology.maxRecordBytes,
+            maxAheadBytes: MAX_QUEUED_BYTES,
+          });
     this.lastCommitMs = this.options.clock.nowMs();
     // Commit on time even when no batch arrives, so outputs and offsets never wait for traffic.
     this.commitTimer = setInterval(
@@ -215,7 +220,6 @@ export class JobRunner {
     });
     await this.source?.stop();
     await this.sink?.close();
-    await this.decoder?.close();
   }
 
   /** A failure that stopped processing (e.g. Kafka unreachable for too long). */
@@ -297,40 +301,9 @@ export class JobRunner {
     const id = `${subId}:${batch.partition}`;
     // Fetched before a rebalance took the partition away.
     if (this.assigned !== undefined && !this.assigned.has(id)) return;
-    // Queued at once: the decode thread works on it while earlier batches are processed.
-    const fields = this.decoder && this.sourceFields.get(batch.topic);
-    this.queues.push(id, batch, control, fields ? this.decodeAhead(batch, fields) : undefined);
+    this.queues.push(id, batch, control);
     this.scheduleDrain();
     await this.queues.waitForRoom(control, () => this.stopped);
-  }
-
-  /**
-   * Queues the batch's decode-thread requests, one per DECODE_SEGMENT_RECORDS. They are sent on
-   * the next turn, with those of the fetch's other batches, oldest first: the drain runs chunks
-   * across partitions oldest first, and the thread works in request order.
-   */
-  private decodeAhead(batch: SourceBatch, fields: readonly string[]): Array<Promise<void>> {
-    const { records } = batch;
-    const segments: Array<Promise<void>> = [];
-    if (this.decodeRequests.length === 0) setImmediate(() => this.sendDecodeRequests());
-    for (let from = 0; from < records.length; from += DECODE_SEGMENT_RECORDS) {
-      const to = Math.min(records.length, from + DECODE_SEGMENT_RECORDS);
-      segments.push(
-        new Promise<void>((resolve) => {
-          this.decodeRequests.push({
-            firstMs: records[from]!.timestampMs,
-            send: () => void this.decoder!.decodeInto(records, fields, from, to).then(resolve),
-          });
-        }),
-      );
-    }
-    return segments;
-  }
-
-  private sendDecodeRequests(): void {
-    const requests = this.decodeRequests.sort((a, b) => a.firstMs - b.firstMs);
-    this.decodeRequests = [];
-    for (const request of requests) request.send();
   }
 
   private scheduleDrain(): void {
@@ -450,14 +423,6 @@ export class JobRunner {
       return;
     }
     const end = chunkEnd(entry, untilMs, MIN_CHUNK_RECORDS, MAX_CHUNK_RECORDS);
-    if (entry.decoding) {
-      // Usually done: the decode thread works ahead of processing.
-      const last = Math.floor((end - 1) / DECODE_SEGMENT_RECORDS);
-      for (let s = Math.floor(entry.next / DECODE_SEGMENT_RECORDS); s <= last; s++) {
-        await entry.decoding[s];
-      }
-      if (this.queues.head(id) !== entry) return;
-    }
     let records = batch.records.slice(entry.next, end);
     this.queues.advance(id, entry, end);
     const first = records[0]!;

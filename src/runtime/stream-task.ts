@@ -11,6 +11,7 @@ import {
   EVENT_TIME_HEADER,
   ORIGIN_HEADER,
   predecodedValue,
+  rawKeyText,
   type JsonObject,
   type RawRecord,
   type StreamRecord,
@@ -223,7 +224,7 @@ export class StreamTask {
       timestampMs = ts;
     }
     return {
-      key: raw.key === null ? null : raw.key.toString('utf8'),
+      key: rawKeyText(raw),
       value,
       timestampMs,
       headers: raw.headers,

@@ -6,7 +6,7 @@ import {
   FIELD_NUMBER,
   FIELD_STRING,
   FIELD_TRUE,
-} from '../../src/codecs/decode-protocol.js';
+} from '../../src/codecs/value-projection.js';
 import { JsonFieldScanner } from '../../src/codecs/json-field-scanner.js';
 
 const FIELDS = ['amount', 'name', 'ts', 'flag'];
@@ -16,7 +16,7 @@ type Projected = Record<string, unknown>;
 /** The scanner's answer as an object, or 'unhandled'. */
 function scan(text: string | Buffer, fields = FIELDS, maxBytes = 1 << 20): Projected | 'unhandled' {
   const buf = Buffer.isBuffer(text) ? text : Buffer.from(text, 'utf8');
-  // Scan from inside a larger buffer, as the decode thread does with its frame.
+  // Scan from inside a larger buffer, as the consumer thread does with a fetched batch.
   const frame = Buffer.concat([Buffer.from('{"x":'), buf, Buffer.from('}}')]);
   const types = new Uint8Array(fields.length);
   const numbers = new Float64Array(fields.length);

@@ -2,7 +2,8 @@
 
 import type { RecordHeaders } from '../../core/record.js';
 
-const EMPTY_HEADERS: RecordHeaders = Object.freeze({});
+/** Headers of a record without any: shared and frozen (no allocation per record). */
+export const EMPTY_HEADERS: RecordHeaders = Object.freeze({});
 
 /** Decoded headers; the shared frozen empty object when there are none (no allocation). */
 export function decodeHeaders(headers: Record<string, unknown> | undefined): RecordHeaders {

@@ -68,6 +68,18 @@ export interface SourceHandler {
   onCrash?(error: Error, restarting: boolean): void;
 }
 
+/** What the runner needs of a source: KafkaSource, or ConsumerThreadSource running one. */
+export interface RecordSource {
+  /** Starts fetching; resolves once the consumer runs (batches arrive through the handler). */
+  run(handler: SourceHandler): Promise<void>;
+  /** Commits the next offsets to read; false if the commit failed (e.g. during a rebalance). */
+  commit(offsets: readonly TopicPartitionOffset[]): Promise<boolean>;
+  /** Continue a partition from `offset`. */
+  seek(topic: string, partition: number, offset: string): void;
+  stop(): Promise<void>;
+  readonly groupId: string;
+}
+
 export interface KafkaSourceOptions {
   brokers: readonly string[];
   groupId: string;
@@ -84,7 +96,7 @@ export interface KafkaSourceOptions {
   sessionTimeoutMs?: number;
 }
 
-export class KafkaSource {
+export class KafkaSource implements RecordSource {
   /** Per `topic:partition`, the payload of its latest batch (see controlFor). */
   private readonly latestPayloads = new Map<string, EachBatchPayload>();
 
@@ -130,50 +142,61 @@ export class KafkaSource {
 
   /** Starts fetching; resolves once the consumer runs (batches arrive through the handler). */
   async run(handler: SourceHandler): Promise<void> {
+    await this.runBatches(handler, async (payload) => {
+      const { batch } = payload;
+      const records: RawRecord[] = new Array<RawRecord>(batch.messages.length);
+      let bytes = 0;
+      for (let i = 0; i < batch.messages.length; i++) {
+        const m = batch.messages[i]!;
+        records[i] = {
+          topic: batch.topic,
+          partition: batch.partition,
+          offset: m.offset,
+          timestampMs: Number(m.timestamp),
+          key: m.key,
+          value: m.value,
+          headers: decodeHeaders(m.headers),
+        };
+        bytes += (m.key?.length ?? 0) + (m.value?.length ?? 0) + RECORD_OVERHEAD_BYTES;
+      }
+      await handler.onBatch(
+        {
+          topic: batch.topic,
+          partition: batch.partition,
+          records,
+          highWatermark: batch.highWatermark,
+          fetchedOffset: fetchedOffsetOf(batch),
+          lastOffset: batch.lastOffset(),
+          bytes,
+        },
+        this.controlFor(batch.topic, batch.partition, payload),
+      );
+    });
+  }
+
+  /**
+   * Starts fetching with kafkajs' batches handed to `eachBatch` as they are (the consumer
+   * thread packs them itself). A batch's offsets are resolved once `eachBatch` returns.
+   */
+  async runBatches(
+    events: Pick<SourceHandler, 'onAssignment' | 'onCrash'>,
+    eachBatch: (payload: EachBatchPayload) => Promise<void>,
+  ): Promise<void> {
     this.consumer.on(this.consumer.events.CRASH, (event) => {
-      handler.onCrash?.(event.payload.error, event.payload.restart);
+      events.onCrash?.(event.payload.error, event.payload.restart);
     });
     this.consumer.on(this.consumer.events.GROUP_JOIN, (event) => {
-      handler.onAssignment(event.payload.memberAssignment);
+      events.onAssignment(event.payload.memberAssignment);
     });
     await this.consumer.run({
       autoCommit: false,
       eachBatchAutoResolve: false,
       partitionsConsumedConcurrently: 1,
       eachBatch: async (payload: EachBatchPayload) => {
-        const { batch } = payload;
-        if (batch.messages.length === 0) return;
-        const records: RawRecord[] = new Array<RawRecord>(batch.messages.length);
-        let bytes = 0;
-        for (let i = 0; i < batch.messages.length; i++) {
-          const m = batch.messages[i]!;
-          records[i] = {
-            topic: batch.topic,
-            partition: batch.partition,
-            offset: m.offset,
-            timestampMs: Number(m.timestamp),
-            key: m.key,
-            value: m.value,
-            headers: decodeHeaders(m.headers),
-            predecoded: undefined,
-            predecodedIndex: 0,
-          };
-          bytes += (m.key?.length ?? 0) + (m.value?.length ?? 0) + RECORD_OVERHEAD_BYTES;
-        }
-        await handler.onBatch(
-          {
-            topic: batch.topic,
-            partition: batch.partition,
-            records,
-            highWatermark: batch.highWatermark,
-            fetchedOffset: fetchedOffsetOf(batch),
-            lastOffset: batch.lastOffset(),
-            bytes,
-          },
-          this.controlFor(batch.topic, batch.partition, payload),
-        );
+        if (payload.batch.messages.length === 0) return;
+        await eachBatch(payload);
         // Fetch on from here; the handler seeks the partition back if it needs these again.
-        payload.resolveOffset(batch.lastOffset());
+        payload.resolveOffset(payload.batch.lastOffset());
       },
     });
   }
@@ -184,7 +207,7 @@ export class KafkaSource {
    * fetched message object, alive as long as the control is queued (twice the heap per record).
    * Both calls only read the consumer group's state, so any payload of the partition will do.
    */
-  private controlFor(topic: string, partition: number, payload: EachBatchPayload): BatchControl {
+  controlFor(topic: string, partition: number, payload: EachBatchPayload): BatchControl {
     const key = `${topic}:${partition}`;
     this.latestPayloads.set(key, payload);
     const latest = this.latestPayloads;
@@ -210,14 +233,6 @@ export class KafkaSource {
     this.consumer.seek({ topic, partition, offset });
   }
 
-  pause(topic: string, partitions: number[]): void {
-    this.consumer.pause([{ topic, partitions }]);
-  }
-
-  resume(topic: string, partitions: number[]): void {
-    this.consumer.resume([{ topic, partitions }]);
-  }
-
   async stop(): Promise<void> {
     await this.consumer.disconnect();
   }
@@ -228,7 +243,7 @@ export class KafkaSource {
 }
 
 /** kafkajs keeps the fetch's start offset on its Batch without declaring it in its types. */
-function fetchedOffsetOf(batch: EachBatchPayload['batch']): string {
+export function fetchedOffsetOf(batch: EachBatchPayload['batch']): string {
   const fetched = (batch as { fetchedOffset?: unknown }).fetchedOffset;
   if (typeof fetched === 'string') return fetched;
   // Not seen with kafkajs 2.2.4; the first record is the nearest safe stand-in.

@@ -1,0 +1,213 @@
+// Source step on a thread of its own: the job's kafkajs consumer runs on the consumer thread
+// (consumer-thread.ts), and batches arrive here packed; the fields the job reads are decoded as
+// each arrives (FieldProjector). Measured by `sluice bench`: kafkajs' decoding and the garbage of
+// its per-record objects were a third of the main thread's time; see bench/README.md.
+
+import type { Worker } from 'node:worker_threads';
+import { FieldProjector } from '../../codecs/value-projection.js';
+import { SluiceError } from '../../core/errors.js';
+import { startModuleThread } from '../../core/module-thread.js';
+import type {
+  ConsumerThreadData,
+  FromConsumerThread,
+  ToConsumerThread,
+} from './consumer-thread-protocol.js';
+import { sourceBatchOf, type FetchedBatchMessage } from './fetched-batch.js';
+import type {
+  BatchControl,
+  KafkaSourceOptions,
+  RecordSource,
+  SourceHandler,
+  TopicPartitionOffset,
+} from './kafka-source.js';
+
+export interface ConsumerThreadSourceOptions extends KafkaSourceOptions {
+  /** Source topic → the top-level fields its sub-topology reads, where it reads only some. */
+  readonly fields: ReadonlyMap<string, readonly string[]>;
+  /** Larger values are not decoded ahead (processing dead-letters them). */
+  readonly maxRecordBytes: number;
+  /** See ConsumerThreadData.maxAheadBytes. */
+  readonly maxAheadBytes: number;
+}
+
+/** How long `stop` waits for the thread to leave the group before ending it. */
+const STOP_TIMEOUT_MS = 15_000;
+
+export class ConsumerThreadSource implements RecordSource {
+  private handler: SourceHandler | undefined;
+  /** Per source topic whose sub-topology reads only some fields, their projector. */
+  private readonly projectors = new Map<string, FieldProjector>();
+  private readonly commits = new Map<number, (ok: boolean) => void>();
+  private nextCommitId = 0;
+  /** Seeks sent, and per `topic:partition` the number of its latest one. */
+  private seeks = 0;
+  private readonly lastSeekOf = new Map<string, number>();
+  private running: { resolve: () => void; reject: (err: Error) => void } | undefined;
+  private whenStopped: (() => void) | undefined;
+  private exited = false;
+
+  private constructor(
+    private readonly worker: Worker,
+    private readonly options: ConsumerThreadSourceOptions,
+  ) {
+    worker.on('message', (message: FromConsumerThread) => this.onMessage(message));
+    worker.on('error', (err) => this.onThreadGone(err));
+    worker.on('exit', (code) => this.onThreadGone(new Error(`consumer thread exited (${code})`)));
+    for (const [topic, fields] of options.fields) {
+      this.projectors.set(topic, new FieldProjector(fields, options.maxRecordBytes));
+    }
+  }
+
+  /** Starts the thread, connects its consumer and subscribes (see KafkaSource.connect). */
+  static async connect(options: ConsumerThreadSourceOptions): Promise<ConsumerThreadSource> {
+    const { fields: _fields, maxRecordBytes: _max, maxAheadBytes, ...source } = options;
+    const data: ConsumerThreadData = { source, maxAheadBytes };
+    const worker = startModuleThread(new URL('./consumer-thread.js', import.meta.url), data);
+    await new Promise<void>((resolve, reject) => {
+      const onMessage = (message: FromConsumerThread): void => {
+        cleanup();
+        if (message.type === 'connected') resolve();
+        else
+          reject(
+            new SluiceError(
+              'KAFKA_UNAVAILABLE',
+              message.type === 'failed' ? message.message : `unexpected ${message.type}`,
+              { retriable: true },
+            ),
+          );
+      };
+      const onError = (err: Error): void => {
+        cleanup();
+        reject(err);
+      };
+      const onExit = (code: number): void => {
+        cleanup();
+        reject(new Error(`consumer thread exited (${code}) before connecting`));
+      };
+      const cleanup = (): void => {
+        worker.off('message', onMessage);
+        worker.off('error', onError);
+        worker.off('exit', onExit);
+      };
+      worker.on('message', onMessage);
+      worker.on('error', onError);
+      worker.on('exit', onExit);
+    }).catch(async (err: unknown) => {
+      await worker.terminate();
+      throw err;
+    });
+    return new ConsumerThreadSource(worker, options);
+  }
+
+  run(handler: SourceHandler): Promise<void> {
+    this.handler = handler;
+    return new Promise((resolve, reject) => {
+      this.running = { resolve, reject };
+      this.send({ type: 'run' });
+    });
+  }
+
+  commit(offsets: readonly TopicPartitionOffset[]): Promise<boolean> {
+    if (offsets.length === 0) return Promise.resolve(true);
+    if (this.exited) return Promise.resolve(false);
+    const id = this.nextCommitId++;
+    return new Promise((resolve) => {
+      this.commits.set(id, resolve);
+      this.send({ type: 'commit', id, offsets: offsets.map((o) => ({ ...o })) });
+    });
+  }
+
+  seek(topic: string, partition: number, offset: string): void {
+    this.lastSeekOf.set(`${topic}:${partition}`, ++this.seeks);
+    this.send({ type: 'seek', topic, partition, offset });
+  }
+
+  async stop(): Promise<void> {
+    if (!this.exited) {
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, STOP_TIMEOUT_MS);
+        this.whenStopped = () => {
+          clearTimeout(timer);
+          resolve();
+        };
+        this.send({ type: 'stop' });
+      });
+    }
+    this.exited = true;
+    await this.worker.terminate();
+    this.settleCommits();
+  }
+
+  get groupId(): string {
+    return this.options.groupId;
+  }
+
+  private send(message: ToConsumerThread): void {
+    if (!this.exited) this.worker.postMessage(message);
+  }
+
+  private onMessage(message: FromConsumerThread): void {
+    switch (message.type) {
+      case 'batches':
+        for (const batch of message.batches) this.onBatch(batch, message.seeksApplied);
+        break;
+      case 'assignment':
+        this.handler?.onAssignment(message.assignment);
+        break;
+      case 'crash':
+        this.handler?.onCrash?.(new Error(message.message), message.restarting);
+        break;
+      case 'committed':
+        this.commits.get(message.id)?.(message.ok);
+        this.commits.delete(message.id);
+        break;
+      case 'running':
+        this.running?.resolve();
+        this.running = undefined;
+        break;
+      case 'failed':
+        this.running?.reject(new SluiceError('KAFKA_UNAVAILABLE', message.message));
+        this.running = undefined;
+        break;
+      case 'stopped':
+        this.whenStopped?.();
+        break;
+      case 'connected':
+        break;
+    }
+  }
+
+  private onBatch(batch: FetchedBatchMessage, seeksApplied: number): void {
+    const handler = this.handler;
+    if (!handler) return;
+    const key = `${batch.topic}:${batch.partition}`;
+    const lastSeekOf = this.lastSeekOf;
+    const control: BatchControl = {
+      heartbeat: () => {
+        this.send({ type: 'heartbeat' });
+        return Promise.resolve();
+      },
+      // Posted before the thread applied a later seek of the partition: obsolete.
+      isStale: () => (lastSeekOf.get(key) ?? 0) > seeksApplied,
+    };
+    const taken = (): void => this.send({ type: 'taken', bytes: batch.bytes });
+    handler
+      .onBatch(sourceBatchOf(batch, this.projectors.get(batch.topic)), control)
+      .then(taken, taken);
+  }
+
+  private onThreadGone(err: Error): void {
+    if (this.exited) return;
+    this.exited = true;
+    this.settleCommits();
+    this.whenStopped?.();
+    this.running?.reject(err);
+    this.running = undefined;
+    this.handler?.onCrash?.(err, false);
+  }
+
+  private settleCommits(): void {
+    for (const resolve of this.commits.values()) resolve(false);
+    this.commits.clear();
+  }
+}
