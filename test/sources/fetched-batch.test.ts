@@ -88,6 +88,16 @@ describe('fetched batch', () => {
     expect(batch.records.map((r) => r.predecoded)).toEqual(messages.map(() => undefined));
   });
 
+  it('carries long header names and values', () => {
+    const name = 'n'.repeat(70_000);
+    const value = 'v€'.repeat(40_000);
+    const batch = sourceBatchOf(
+      acrossThreads(batchOf([message('1', 'a', '{}', { [name]: Buffer.from(value) })])),
+      undefined,
+    );
+    expect(batch.records[0]!.headers).toEqual({ [name]: value });
+  });
+
   it('estimates the heap the records hold as the in-process source does', () => {
     const messages = [message('1', 'ab', 'cdef'), message('2', null, null)];
     expect(encodeFetchedBatch(batchOf(messages), '1', '2').bytes).toBe(

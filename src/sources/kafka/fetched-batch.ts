@@ -5,7 +5,7 @@
 
 import type { FieldProjector, ValueLayout } from '../../codecs/value-projection.js';
 import type { PredecodedValues, RawRecord, RecordHeaders } from '../../core/record.js';
-import { decodeHeaders, EMPTY_HEADERS } from './kafka-headers.js';
+import { EMPTY_HEADERS, headerText } from './kafka-headers.js';
 import { RECORD_OVERHEAD_BYTES, type SourceBatch } from './kafka-source.js';
 
 /** Ints per record in `FetchedBatchMessage.layout`. */
@@ -44,7 +44,8 @@ export interface FetchedBatchMessage {
   readonly data: ArrayBuffer;
   /**
    * LAYOUT_INTS per record: key start and length (-1: no key), value start and length (-1: no
-   * value), headers start and length (0: none; else a JSON array of names and values).
+   * value), headers start and length (0: none; else per header a u32 name length, the name, a
+   * u32 value length and the value, little-endian, UTF-8).
    */
   readonly layout: Int32Array;
   readonly timestamps: Float64Array;
@@ -62,17 +63,16 @@ export function encodeFetchedBatch(
   const count = messages.length;
   const timestamps = new Float64Array(count);
   let offsets: Float64Array | string[] = new Float64Array(count);
-  let headerTexts: Array<string | undefined> | undefined;
+  let headerLists: Array<HeaderList | undefined> | undefined;
   let size = 0;
   for (let i = 0; i < count; i++) {
     const m = messages[i]!;
     size += (m.key?.length ?? 0) + (m.value?.length ?? 0);
-    const headers = decodeHeaders(m.headers);
-    if (headers !== EMPTY_HEADERS) {
-      headerTexts ??= new Array<string | undefined>(count);
-      const text = JSON.stringify(Object.entries(headers).flat());
-      headerTexts[i] = text;
-      size += Buffer.byteLength(text, 'utf8');
+    const headers = headerListOf(m.headers);
+    if (headers !== undefined) {
+      headerLists ??= new Array<HeaderList | undefined>(count);
+      headerLists[i] = headers;
+      size += headers.bytes;
     }
     timestamps[i] = Number(m.timestamp);
     if (offsets instanceof Float64Array) {
@@ -105,12 +105,11 @@ export function encodeFetchedBatch(
       layout[base + VALUE_LENGTH] = value.length;
       pos += value.length;
     }
-    const headerText = headerTexts?.[i];
+    const headers = headerLists?.[i];
     layout[base + HEADERS_START] = pos;
-    if (headerText !== undefined) {
-      const written = data.write(headerText, pos, 'utf8');
-      layout[base + HEADERS_LENGTH] = written;
-      pos += written;
+    if (headers !== undefined) {
+      layout[base + HEADERS_LENGTH] = headers.bytes;
+      pos = writeHeaders(data, pos, headers);
     }
     bytes += (key?.length ?? 0) + (value?.length ?? 0) + RECORD_OVERHEAD_BYTES;
   }
@@ -127,6 +126,41 @@ export function encodeFetchedBatch(
     timestamps,
     offsets,
   };
+}
+
+/** A message's headers as names and value bytes, and their packed size. */
+interface HeaderList {
+  readonly entries: Array<[name: string, nameBytes: number, value: Buffer]>;
+  bytes: number;
+}
+
+/** Undefined when the message has no headers (the usual case: nothing is allocated). */
+function headerListOf(headers: Record<string, unknown> | undefined): HeaderList | undefined {
+  let list: HeaderList | undefined;
+  for (const name in headers) {
+    if (!Object.prototype.hasOwnProperty.call(headers, name)) continue;
+    const v = headers[name];
+    if (v === undefined) continue;
+    // kafkajs gives Buffers (arrays of them for a repeated name): their bytes go as they are.
+    const value = Buffer.isBuffer(v) ? v : Buffer.from(headerText(v), 'utf8');
+    const nameBytes = Buffer.byteLength(name, 'utf8');
+    list ??= { entries: [], bytes: 0 };
+    list.entries.push([name, nameBytes, value]);
+    list.bytes += 4 + nameBytes + 4 + value.length;
+  }
+  return list;
+}
+
+function writeHeaders(data: Buffer, start: number, headers: HeaderList): number {
+  let pos = start;
+  for (const [name, nameBytes, value] of headers.entries) {
+    pos = data.writeUInt32LE(nameBytes, pos);
+    pos += data.write(name, pos, 'utf8');
+    pos = data.writeUInt32LE(value.length, pos);
+    data.set(value, pos);
+    pos += value.length;
+  }
+  return pos;
 }
 
 /** The buffers of a message to transfer (not copy) to the other thread. */
@@ -193,10 +227,17 @@ class FetchedFrame {
     this.parsedHeaders ??= new Array<RecordHeaders | undefined>(this.message.count);
     let headers = this.parsedHeaders[index];
     if (headers === undefined) {
-      const start = this.message.layout[base + HEADERS_START]!;
-      const flat = JSON.parse(this.data.toString('utf8', start, start + length)) as string[];
+      const { data } = this;
+      let pos = this.message.layout[base + HEADERS_START]!;
+      const end = pos + length;
       headers = Object.create(null) as RecordHeaders;
-      for (let i = 0; i + 1 < flat.length; i += 2) headers[flat[i]!] = flat[i + 1]!;
+      while (pos < end) {
+        const nameEnd = pos + 4 + data.readUInt32LE(pos);
+        const name = data.toString('utf8', pos + 4, nameEnd);
+        const valueEnd = nameEnd + 4 + data.readUInt32LE(nameEnd);
+        headers[name] = data.toString('utf8', nameEnd + 4, valueEnd);
+        pos = valueEnd;
+      }
       this.parsedHeaders[index] = headers;
     }
     return headers;

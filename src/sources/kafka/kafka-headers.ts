@@ -22,7 +22,8 @@ export function decodeHeaders(headers: Record<string, unknown> | undefined): Rec
   return out ?? EMPTY_HEADERS;
 }
 
-function headerText(v: unknown): string {
+/** A header value as text: bytes as UTF-8, repeated values joined with commas. */
+export function headerText(v: unknown): string {
   if (Buffer.isBuffer(v)) return v.toString('utf8');
   if (Array.isArray(v)) return v.map(headerText).join(',');
   return typeof v === 'string' ? v : JSON.stringify(v);
