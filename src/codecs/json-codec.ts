@@ -20,7 +20,7 @@ export class JsonCodec {
     return this.decodeBytes(raw.value);
   }
 
-  /** Decodes a message value (the bytes alone: the decode thread has nothing else). */
+  /** Decodes a message value (the bytes alone: the projection of a fetched batch has nothing else). */
   decodeBytes(bytes: Buffer | null): DecodeResult {
     if (bytes === null || bytes.length === 0) {
       return fail('DECODE_EMPTY', 'message has no value');

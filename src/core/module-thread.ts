@@ -1,4 +1,4 @@
-// Starts one of our modules on a worker thread (the producer thread, the decode thread), from
+// Starts one of our modules on a worker thread (the producer thread, the consumer thread), from
 // dist/ or, under tests and tsx scripts, from the TypeScript sources.
 
 import { createRequire } from 'node:module';

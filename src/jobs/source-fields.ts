@@ -1,5 +1,5 @@
 // Which top-level fields of a source record a job reads before its first window turns records
-// into results. The decode thread then hands the runner only those (SubTopology.sourceFields),
+// into results. Only those are then decoded when a batch arrives (SubTopology.sourceFields),
 // which saves the main thread most of the JSON decoding of wide records.
 
 import { compileExpression } from '../expr/expression-compiler.js';
