@@ -163,7 +163,7 @@ export class JobRunner {
       this.options.consumerThread === false
         ? await KafkaSource.connect(sourceOptions)
         : await ConsumerThreadSource.connect({
-            ...sourceOptions,
+            source: sourceOptions,
             fields: this.sourceFields,
             maxRecordBytes: topology.maxRecordBytes,
             maxAheadBytes: MAX_QUEUED_BYTES,

@@ -21,7 +21,9 @@ import type {
   TopicPartitionOffset,
 } from './kafka-source.js';
 
-export interface ConsumerThreadSourceOptions extends KafkaSourceOptions {
+export interface ConsumerThreadSourceOptions {
+  /** The consumer the thread runs. */
+  readonly source: KafkaSourceOptions;
   /** Source topic → the top-level fields its sub-topology reads, where it reads only some. */
   readonly fields: ReadonlyMap<string, readonly string[]>;
   /** Larger values are not decoded ahead (processing dead-letters them). */
@@ -60,8 +62,10 @@ export class ConsumerThreadSource implements RecordSource {
 
   /** Starts the thread, connects its consumer and subscribes (see KafkaSource.connect). */
   static async connect(options: ConsumerThreadSourceOptions): Promise<ConsumerThreadSource> {
-    const { fields: _fields, maxRecordBytes: _max, maxAheadBytes, ...source } = options;
-    const data: ConsumerThreadData = { source, maxAheadBytes };
+    const data: ConsumerThreadData = {
+      source: options.source,
+      maxAheadBytes: options.maxAheadBytes,
+    };
     const worker = startModuleThread(new URL('./consumer-thread.js', import.meta.url), data);
     await new Promise<void>((resolve, reject) => {
       const onMessage = (message: FromConsumerThread): void => {
@@ -139,7 +143,7 @@ export class ConsumerThreadSource implements RecordSource {
   }
 
   get groupId(): string {
-    return this.options.groupId;
+    return this.options.source.groupId;
   }
 
   private send(message: ToConsumerThread): void {

@@ -95,6 +95,8 @@ function onMessage(message: ToConsumerThread): void {
       if (aheadBytes <= data.maxAheadBytes) wakeRoomWaiters();
       break;
     case 'seek':
+      // Batches packed before the seek go out counted as such (stale if they are obsolete).
+      flush();
       seeksApplied++;
       try {
         source!.seek(message.topic, message.partition, message.offset);
