@@ -6,6 +6,7 @@ import { systemClock, type Clock } from '../core/clock.js';
 import { errorMessage } from '../core/errors.js';
 import type { Topology } from '../core/topology.js';
 import { MetricsRegistry } from '../metrics/metrics-registry.js';
+import type { ConsumerThreadMode } from '../config/sluice-config.js';
 import { JobRunner, type TaskView } from './job-runner.js';
 import { consoleLogger, type Logger } from './logger.js';
 import type { TaskStateFactory } from './task-state.js';
@@ -15,8 +16,8 @@ export interface EngineOptions {
   readonly brokers: readonly string[];
   readonly stateFactory: TaskStateFactory;
   readonly commitIntervalMs?: number;
-  /** Each job's consumer on a thread of its own (default true); see JobRunnerOptions. */
-  readonly consumerThread?: boolean;
+  /** Where each job's consumer runs (default 'auto'); see ConsumerThreadMode. */
+  readonly consumerThread?: ConsumerThreadMode;
   /** Consumer-group session timeout, ms (default: the source's, 30 s). */
   readonly sessionTimeoutMs?: number;
   readonly metrics?: MetricsRegistry;
@@ -50,7 +51,7 @@ export class Engine {
           logger: options.logger ?? consoleLogger,
           stateFactory: options.stateFactory,
           commitIntervalMs: options.commitIntervalMs ?? 1000,
-          consumerThread: options.consumerThread ?? true,
+          consumerThread: options.consumerThread ?? 'auto',
           ...(options.sessionTimeoutMs === undefined
             ? {}
             : { sessionTimeoutMs: options.sessionTimeoutMs }),

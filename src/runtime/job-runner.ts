@@ -4,6 +4,7 @@
 
 import { JsonCodec } from '../codecs/json-codec.js';
 import type { Clock } from '../core/clock.js';
+import type { ConsumerThreadMode } from '../config/sluice-config.js';
 import { errorMessage, toSluiceError } from '../core/errors.js';
 import type { Topology } from '../core/topology.js';
 import type { MetricsRegistry } from '../metrics/metrics-registry.js';
@@ -59,11 +60,8 @@ export interface JobRunnerOptions {
   readonly stateFactory: TaskStateFactory;
   /** How often state and offsets are committed. */
   readonly commitIntervalMs: number;
-  /**
-   * Run the consumer on a thread of its own (ConsumerThreadSource), which also decodes the
-   * fields of sub-topologies that read only some (SubTopology.sourceFields). Default true.
-   */
-  readonly consumerThread?: boolean;
+  /** Where the job's consumer runs (see ConsumerThreadMode). Default 'auto'. */
+  readonly consumerThread?: ConsumerThreadMode;
   /** Consumer-group session timeout, ms (default: the source's). */
   readonly sessionTimeoutMs?: number;
   /** This instance's query-API address, advertised to the group ('' if none). */
@@ -159,8 +157,9 @@ export class JobRunner {
         ? {}
         : { sessionTimeoutMs: this.options.sessionTimeoutMs }),
     };
+    const mode = this.options.consumerThread ?? 'auto';
     this.source =
-      this.options.consumerThread === false
+      mode === 'off' || (mode === 'auto' && this.sourceFields.size === 0)
         ? await KafkaSource.connect(sourceOptions)
         : await ConsumerThreadSource.connect({
             source: sourceOptions,

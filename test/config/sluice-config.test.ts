@@ -14,3 +14,18 @@ describe('loadConfig session timeout', () => {
     );
   });
 });
+
+describe('loadConfig consumer thread', () => {
+  it('defaults to auto and reads SLUICE_CONSUMER_THREAD', () => {
+    expect(loadConfig({}).consumerThread).toBe('auto');
+    expect(loadConfig({ SLUICE_CONSUMER_THREAD: '1' }).consumerThread).toBe('on');
+    expect(loadConfig({ SLUICE_CONSUMER_THREAD: 'off' }).consumerThread).toBe('off');
+    expect(loadConfig({ SLUICE_CONSUMER_THREAD: ' AUTO ' }).consumerThread).toBe('auto');
+  });
+
+  it('names the variable and the values it takes when the value is wrong', () => {
+    expect(() => loadConfig({ SLUICE_CONSUMER_THREAD: 'yes' })).toThrow(
+      /SLUICE_CONSUMER_THREAD=yes: expected auto, 1 \(on\) or 0 \(off\)/,
+    );
+  });
+});

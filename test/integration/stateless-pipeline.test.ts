@@ -28,7 +28,7 @@ describe('stateless pipeline on the real broker', () => {
   });
 
   // With the consumer on its own thread (the default) and on the job's thread.
-  it.each([{ consumerThread: true }, { consumerThread: false }])(
+  it.each([{ consumerThread: 'on' as const }, { consumerThread: 'off' as const }])(
     'output + dead letters = input, with complete DLQ headers (consumer thread: $consumerThread)',
     async ({ consumerThread }) => {
       const prefix = `${uniqueTestName('stateless')}-`;
