@@ -56,7 +56,8 @@ export function usage(): string {
     '',
     "Run `sluice <command> --help` for a command's options.",
     'Environment: KAFKA_BROKERS, SLUICE_STATE_DIR, SLUICE_HOST, SLUICE_PORT, SLUICE_COMMIT_INTERVAL_MS,',
-    '             SLUICE_STATE_MEMORY_MB, SLUICE_SESSION_TIMEOUT_MS, SLUICE_KAFKA_PORT (see README.md).',
+    '             SLUICE_STATE_MEMORY_MB, SLUICE_SESSION_TIMEOUT_MS, SLUICE_KAFKA_PORT,',
+    '             SLUICE_CONSUMER_THREAD (see README.md).',
   ].join('\n');
 }
 
