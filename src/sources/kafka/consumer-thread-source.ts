@@ -3,7 +3,6 @@
 // each arrives (FieldProjector). Measured by `sluice bench`: kafkajs' decoding and the garbage of
 // its per-record objects were a third of the main thread's time; see bench/README.md.
 
-import type { Worker } from 'node:worker_threads';
 import { FieldProjector } from '../../codecs/value-projection.js';
 import { SluiceError } from '../../core/errors.js';
 import { startModuleThread } from '../../core/module-thread.js';
@@ -32,6 +31,15 @@ export interface ConsumerThreadSourceOptions {
   readonly maxAheadBytes: number;
 }
 
+/** The part of a Worker the source uses (a stand-in in unit tests). */
+export interface ConsumerThreadHandle {
+  postMessage(message: ToConsumerThread): void;
+  on(event: 'message', listener: (message: FromConsumerThread) => void): unknown;
+  on(event: 'error', listener: (err: Error) => void): unknown;
+  on(event: 'exit', listener: (code: number) => void): unknown;
+  terminate(): Promise<number>;
+}
+
 /** How long `stop` waits for the thread to leave the group before ending it. */
 const STOP_TIMEOUT_MS = 15_000;
 
@@ -48,8 +56,9 @@ export class ConsumerThreadSource implements RecordSource {
   private whenStopped: (() => void) | undefined;
   private exited = false;
 
-  private constructor(
-    private readonly worker: Worker,
+  /** Over a running, connected thread (see `connect`). */
+  constructor(
+    private readonly worker: ConsumerThreadHandle,
     private readonly options: ConsumerThreadSourceOptions,
   ) {
     worker.on('message', (message: FromConsumerThread) => this.onMessage(message));
