@@ -41,6 +41,8 @@ export interface SourceBatch {
  * 32 MiB queue) ~20, and the job ran 15-25% faster. The whole response is capped at 16 MiB.
  */
 export const FETCH_BYTES_PER_PARTITION = 4 * 1024 * 1024;
+/** Default largest fetch response (all partitions). */
+export const FETCH_BYTES = 16 * 1024 * 1024;
 
 /**
  * Heap a fetched record holds besides its key and value bytes: kafkajs' message object and its
@@ -92,6 +94,8 @@ export interface KafkaSourceOptions {
    * partitions by timestamp whatever the size.
    */
   maxBytesPerPartition?: number;
+  /** Largest fetch response, all partitions together (default FETCH_BYTES). */
+  maxBytes?: number;
   /** How long the group waits for a silent member before rebalancing without it. Default 30 s. */
   sessionTimeoutMs?: number;
 }
@@ -118,7 +122,7 @@ export class KafkaSource implements RecordSource {
       groupId: options.groupId,
       partitionAssigners: [partitionAlignedAssigner(options.member)],
       maxBytesPerPartition: options.maxBytesPerPartition ?? FETCH_BYTES_PER_PARTITION,
-      maxBytes: 16 * 1024 * 1024,
+      maxBytes: options.maxBytes ?? FETCH_BYTES,
       maxWaitTimeInMs: 100,
       sessionTimeout: options.sessionTimeoutMs ?? 30_000,
       // At most a third of the session timeout, so one lost heartbeat never expires a member.
