@@ -43,7 +43,7 @@ const clientCeiling: BenchStep = {
           label: 'kafkajs consumer, no processing',
           eventsPerSec: r.eventsPerSec,
           cpuSeconds: r.cpuSeconds,
-          detail: 'the client Sluice uses, Sluice fetch settings',
+          detail: "the client Sluice uses, the job's fetch settings",
         },
       ],
     };
