@@ -21,8 +21,8 @@ import { parseJobText } from '../../src/jobs/job-loader.js';
 import type { JobSpec } from '../../src/jobs/job-spec.js';
 import { buildTopology } from '../../src/jobs/topology-builder.js';
 import { silentLogger } from '../../src/runtime/logger.js';
-import { KafkaAdmin } from '../../src/sources/kafka/kafka-admin.js';
 import { testBrokers, uniqueTestName } from '../integration/kafka-test-env.js';
+import { deleteTopicsWithPrefix } from '../integration/support/proof-env.js';
 
 const CHROMIUM = '/usr/bin/chromium';
 const CHROMIUM_ARGS = [
@@ -128,12 +128,7 @@ describe('dashboards in headless Chromium', () => {
       quiet,
     );
     expect(created).toBe(0);
-    cleanups.push(async () => {
-      const admin = await KafkaAdmin.connect(brokers);
-      const topics = (await admin.listTopics()).filter((t) => t.startsWith(prefix));
-      await admin.deleteTopics(topics);
-      await admin.close();
-    });
+    cleanups.push(() => deleteTopicsWithPrefix(brokers, prefix));
 
     const specs: JobSpec[] = [];
     for (const file of (await readdir('jobs')).filter((f) => /\.ya?ml$/.test(f)).sort()) {

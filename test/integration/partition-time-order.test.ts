@@ -16,6 +16,7 @@ import { silentLogger } from '../../src/runtime/logger.js';
 import { KafkaTopicSink } from '../../src/sinks/kafka/kafka-topic-sink.js';
 import { KafkaAdmin } from '../../src/sources/kafka/kafka-admin.js';
 import { testBrokers, uniqueTestName } from './kafka-test-env.js';
+import { deleteTopicsWithPrefix } from './support/proof-env.js';
 
 const PARTITIONS = 4;
 /** Per partition: one record per event-time second; ~210 B each, so ~1.5 MB per partition. */
@@ -35,11 +36,7 @@ describe('event-time order across input partitions', () => {
     const admin = await KafkaAdmin.connect(brokers);
     await admin.ensureTopics([{ name: input, partitions: PARTITIONS }]);
     await admin.close();
-    cleanups.push(async () => {
-      const a = await KafkaAdmin.connect(brokers);
-      await a.deleteTopics((await a.listTopics()).filter((t) => t.startsWith(prefix)));
-      await a.close();
-    });
+    cleanups.push(() => deleteTopicsWithPrefix(brokers, prefix));
     const sink = await KafkaTopicSink.connect({ brokers, clientId: uniqueTestName('producer') });
     const pad = 'x'.repeat(150);
     // Partition by partition: each partition's log runs through the whole two hours.

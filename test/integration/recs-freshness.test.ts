@@ -20,6 +20,7 @@ import { silentLogger } from '../../src/runtime/logger.js';
 import { popularItems } from '../../src/scoring/recommendations/recs-evaluation.js';
 import { KafkaAdmin } from '../../src/sources/kafka/kafka-admin.js';
 import { testBrokers, uniqueTestName } from './kafka-test-env.js';
+import { deleteTopicsWithPrefix } from './support/proof-env.js';
 
 const TRIALS = 25;
 const COMMIT_INTERVAL_MS = 60_000;
@@ -66,12 +67,7 @@ describe('recommendations freshness on the real broker', () => {
       dashboardsDir: join(stateDir, 'none'),
     });
     cleanups.push(async () => rm(stateDir, { recursive: true, force: true }));
-    cleanups.push(async () => {
-      const admin = await KafkaAdmin.connect(brokers);
-      const topics = (await admin.listTopics()).filter((t) => t.startsWith(prefix));
-      await admin.deleteTopics(topics);
-      await admin.close();
-    });
+    cleanups.push(() => deleteTopicsWithPrefix(brokers, prefix));
     cleanups.push(() => service.stop());
     const admin = await KafkaAdmin.connect(brokers);
     cleanups.push(() => admin.close());

@@ -14,9 +14,9 @@ import { parseJobText } from '../../src/jobs/job-loader.js';
 import { buildTopology } from '../../src/jobs/topology-builder.js';
 import { DLQ_HEADERS } from '../../src/runtime/dead-letter.js';
 import { silentLogger } from '../../src/runtime/logger.js';
-import { KafkaAdmin } from '../../src/sources/kafka/kafka-admin.js';
 import { testBrokers, uniqueTestName } from './kafka-test-env.js';
 import { readWholeTopic, topicSize } from './support/window-readers.js';
+import { deleteTopicsWithPrefix } from './support/proof-env.js';
 
 const INPUT = 10_000;
 
@@ -76,12 +76,7 @@ describe('stateless pipeline on the real broker', () => {
         logger: silentLogger,
       });
       cleanups.push(async () => rm(stateDir, { recursive: true, force: true }));
-      cleanups.push(async () => {
-        const admin = await KafkaAdmin.connect(brokers);
-        const topics = (await admin.listTopics()).filter((t) => t.startsWith(prefix));
-        await admin.deleteTopics(topics);
-        await admin.close();
-      });
+      cleanups.push(() => deleteTopicsWithPrefix(brokers, prefix));
       cleanups.push(() => service.stop());
 
       const outTopic = `${prefix}activity-enriched`;
