@@ -2,6 +2,7 @@
 // (the consumer waits for room) and the choice of what to run next: within a sub-topology, the
 // task whose next record is oldest, so its partitions advance together in event time.
 
+import { RoomWaiters } from '../core/room-waiters.js';
 import type { BatchControl, SourceBatch } from '../sources/kafka/kafka-source.js';
 
 export interface QueuedBatch {
@@ -25,7 +26,7 @@ export interface ChunkCandidate {
 export class BatchQueues {
   private readonly queues = new Map<string, QueuedBatch[]>();
   private bytes = 0;
-  private waiters: Array<() => void> = [];
+  private readonly room = new RoomWaiters();
   /** Set while processing waits for a partition's fetch: the consumer may exceed the bound. */
   fetchWanted = false;
 
@@ -61,24 +62,16 @@ export class BatchQueues {
    * heartbeats every second meanwhile (a long restore can hold the queue).
    */
   async waitForRoom(control: BatchControl, stopped: () => boolean): Promise<void> {
-    while (this.bytes > this.maxBytes && !this.fetchWanted && !stopped()) {
-      await new Promise<void>((resolve) => {
-        const timer = setTimeout(resolve, 1000);
-        this.waiters.push(() => {
-          clearTimeout(timer);
-          resolve();
-        });
-      });
-      await control.heartbeat().catch(() => undefined);
-    }
+    await this.room.waitWhile(
+      () => this.bytes > this.maxBytes && !this.fetchWanted && !stopped(),
+      () => control.heartbeat(),
+    );
   }
 
   /** Wakes waiting consumers if there is room (or regardless, when `force`). */
   releaseRoom(force = false): void {
     if (!force && this.bytes > this.maxBytes && !this.fetchWanted) return;
-    const waiters = this.waiters;
-    this.waiters = [];
-    for (const wake of waiters) wake();
+    this.room.wakeAll();
   }
 
   /** Records of `entry` (the head of its task's queue) up to `end` are done. */

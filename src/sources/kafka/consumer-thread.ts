@@ -6,6 +6,7 @@
 import type { EachBatchPayload } from 'kafkajs';
 import { parentPort, workerData } from 'node:worker_threads';
 import { errorMessage } from '../../core/errors.js';
+import { RoomWaiters } from '../../core/room-waiters.js';
 import type {
   ConsumerThreadData,
   FromConsumerThread,
@@ -23,19 +24,13 @@ let latestPayload: EachBatchPayload | undefined;
 let seeksApplied = 0;
 /** Handed over and not yet taken by the main thread, estimated bytes. */
 let aheadBytes = 0;
-let roomWaiters: Array<() => void> = [];
+const room = new RoomWaiters();
 let stopping = false;
 /** Batches packed in this turn of the event loop, posted together (see flush). */
 let packed: FetchedBatchMessage[] = [];
 
 function post(message: FromConsumerThread, transfer?: ArrayBuffer[]): void {
   port.postMessage(message, transfer);
-}
-
-function wakeRoomWaiters(): void {
-  const waiters = roomWaiters;
-  roomWaiters = [];
-  for (const wake of waiters) wake();
 }
 
 async function eachBatch(payload: EachBatchPayload): Promise<void> {
@@ -48,16 +43,10 @@ async function eachBatch(payload: EachBatchPayload): Promise<void> {
   // Too much handed over that the main thread has not taken: wait (heartbeating, as a long
   // restore on the main thread can hold it up).
   if (aheadBytes > data.maxAheadBytes) flush();
-  while (aheadBytes > data.maxAheadBytes && !stopping) {
-    await new Promise<void>((resolve) => {
-      const timer = setTimeout(resolve, 1000);
-      roomWaiters.push(() => {
-        clearTimeout(timer);
-        resolve();
-      });
-    });
-    await payload.heartbeat().catch(() => undefined);
-  }
+  await room.waitWhile(
+    () => aheadBytes > data.maxAheadBytes && !stopping,
+    () => payload.heartbeat(),
+  );
 }
 
 /**
@@ -92,7 +81,7 @@ function onMessage(message: ToConsumerThread): void {
       break;
     case 'taken':
       aheadBytes -= message.bytes;
-      if (aheadBytes <= data.maxAheadBytes) wakeRoomWaiters();
+      if (aheadBytes <= data.maxAheadBytes) room.wakeAll();
       break;
     case 'seek':
       // Batches packed before the seek go out counted as such (stale if they are obsolete).
@@ -114,7 +103,7 @@ function onMessage(message: ToConsumerThread): void {
       break;
     case 'stop':
       stopping = true;
-      wakeRoomWaiters();
+      room.wakeAll();
       void (source?.stop() ?? Promise.resolve())
         .catch(() => undefined)
         .then(() => post({ type: 'stopped' }));
