@@ -35,6 +35,22 @@ const POW10 = Array.from({ length: 23 }, (_, i) => 10 ** i);
 /** Significant digits whose integer value stays below 2^53 (exact in a double). */
 const MAX_FAST_DIGITS = 15;
 
+/** Member positions whose keys the scanner remembers (see JsonFieldScanner.knownKeys). */
+const MAX_KNOWN_KEYS = 64;
+
+/** Bytes in a JSON string: plain, the closing quote, or one the scanner leaves to JSON.parse. */
+const STRING_PLAIN = 0;
+const STRING_QUOTE = 1;
+const STRING_OTHER = 2;
+/** Escapes and non-ASCII are JSON.parse's to decode; raw control characters are invalid JSON. */
+const STRING_BYTE = Uint8Array.from({ length: 256 }, (_, c) =>
+  c === QUOTE
+    ? STRING_QUOTE
+    : c === BACKSLASH || c < 0x20 || c >= 0x80
+      ? STRING_OTHER
+      : STRING_PLAIN,
+);
+
 const FORBIDDEN_KEYS = ['__proto__', 'constructor', 'prototype'].map((k) => Buffer.from(k));
 
 /** Where a scan writes a value's fields: `types`/`numbers` slot `base + j` is field j. */
@@ -51,6 +67,13 @@ export interface ScanTarget {
 export class JsonFieldScanner {
   private readonly fieldBytes: readonly Buffer[];
   private readonly stack = new Uint8Array(MAX_DEPTH);
+  /**
+   * The keys of the last values scanned, by member position, and their field indexes (-1: not
+   * read). Events of one topic mostly repeat their keys in the same order, so a key that matches
+   * the one last seen at its position is taken without validating or looking it up again.
+   */
+  private readonly knownKeys: Buffer[] = [];
+  private readonly knownFields = new Int32Array(MAX_KNOWN_KEYS);
 
   constructor(
     fields: readonly string[],
@@ -71,10 +94,19 @@ export class JsonFieldScanner {
     if (p >= end || buf[p] !== OPEN_OBJECT) return false;
     p = skipSpace(buf, p + 1, end);
     if (p < end && buf[p] === CLOSE_OBJECT) return skipSpace(buf, p + 1, end) === end;
-    for (;;) {
-      const keyEnd = scanMemberKey(buf, p, end);
-      if (keyEnd < 0) return false;
-      const field = this.fieldIndex(buf, p + 1, keyEnd);
+    for (let member = 0; ; member++) {
+      let keyEnd: number;
+      let field: number;
+      const known = this.knownKeys[member];
+      if (known !== undefined && isQuotedKey(known, buf, p, end)) {
+        keyEnd = p + 1 + known.length;
+        field = this.knownFields[member]!;
+      } else {
+        keyEnd = scanMemberKey(buf, p, end);
+        if (keyEnd < 0) return false;
+        field = this.fieldIndex(buf, p + 1, keyEnd);
+        this.remember(member, buf.subarray(p + 1, keyEnd), field);
+      }
       p = memberValueStart(buf, keyEnd, end);
       if (p < 0) return false;
       // A later duplicate key overwrites an earlier one, as in JSON.parse.
@@ -87,6 +119,15 @@ export class JsonFieldScanner {
       if (c !== COMMA) return false;
       p = skipSpace(buf, p + 1, end);
     }
+  }
+
+  /** A valid key (plain, not forbidden) seen at `member`: the one later values are matched with. */
+  private remember(member: number, key: Buffer, field: number): void {
+    if (member >= MAX_KNOWN_KEYS) return;
+    // Later positions belong to the old shape; they are learnt again from this value on.
+    this.knownKeys.length = Math.min(this.knownKeys.length, member);
+    this.knownKeys.push(Buffer.from(key));
+    this.knownFields[member] = field;
   }
 
   private fieldIndex(buf: Buffer, start: number, end: number): number {
@@ -164,16 +205,37 @@ function skipSpace(buf: Buffer, p: number, end: number): number {
   return p;
 }
 
-/** From just after an opening quote: the closing quote's index, or -1 (escape, non-ASCII, invalid). */
+/**
+ * True if `buf[p, end)` starts with `key` in quotes. `key` was validated when it was first seen,
+ * so the match stands for the whole of scanMemberKey.
+ */
+function isQuotedKey(key: Buffer, buf: Buffer, p: number, end: number): boolean {
+  const n = key.length;
+  if (p + n + 1 >= end || buf[p] !== QUOTE || buf[p + n + 1] !== QUOTE) return false;
+  for (let i = 0; i < n; i++) if (key[i] !== buf[p + 1 + i]) return false;
+  return true;
+}
+
+/**
+ * From just after an opening quote: the closing quote's index, or -1 (escape, non-ASCII, invalid).
+ * One table lookup per byte, four bytes per step: the long string fields of events are most of
+ * their bytes.
+ */
 function scanString(buf: Buffer, p: number, end: number): number {
-  while (p < end) {
-    const c = buf[p]!;
-    if (c === QUOTE) return p;
-    // Escapes and non-ASCII are JSON.parse's to decode; raw control characters are invalid JSON.
-    if (c === BACKSLASH || c < 0x20 || c >= 0x80) return -1;
-    p++;
+  const end4 = end - 4;
+  while (
+    p <= end4 &&
+    (STRING_BYTE[buf[p]!]! |
+      STRING_BYTE[buf[p + 1]!]! |
+      STRING_BYTE[buf[p + 2]!]! |
+      STRING_BYTE[buf[p + 3]!]!) ===
+      0
+  ) {
+    p += 4;
   }
-  return -1;
+  let kind = STRING_PLAIN;
+  while (p < end && (kind = STRING_BYTE[buf[p]!]!) === STRING_PLAIN) p++;
+  return p < end && kind === STRING_QUOTE ? p : -1;
 }
 
 /**

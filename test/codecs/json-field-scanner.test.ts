@@ -14,14 +14,18 @@ const FIELDS = ['amount', 'name', 'ts', 'flag'];
 type Projected = Record<string, unknown>;
 
 /** The scanner's answer as an object, or 'unhandled'. */
-function scan(text: string | Buffer, fields = FIELDS, maxBytes = 1 << 20): Projected | 'unhandled' {
+function scan(
+  text: string | Buffer,
+  fields = FIELDS,
+  maxBytes = 1 << 20,
+  scanner = new JsonFieldScanner(fields, maxBytes),
+): Projected | 'unhandled' {
   const buf = Buffer.isBuffer(text) ? text : Buffer.from(text, 'utf8');
   // Scan from inside a larger buffer, as the consumer thread does with a fetched batch.
   const frame = Buffer.concat([Buffer.from('{"x":'), buf, Buffer.from('}}')]);
   const types = new Uint8Array(fields.length);
   const numbers = new Float64Array(fields.length);
   const strings: string[] = [];
-  const scanner = new JsonFieldScanner(fields, maxBytes);
   if (!scanner.scan(frame, 5, 5 + buf.length, 0, { types, numbers, strings })) return 'unhandled';
   const out: Projected = {};
   fields.forEach((f, j) => {
@@ -158,6 +162,27 @@ describe('JsonFieldScanner', () => {
     expect(scan(text)).toBe('unhandled');
   });
 
+  it('answers the same once it knows the keys of earlier values, whatever the next one holds', () => {
+    const scanner = new JsonFieldScanner(FIELDS, 1 << 20);
+    const texts = [
+      '{"amount":1,"name":"a","x":2}',
+      '{"amount":2,"name":"b","x":3}',
+      '{"amountx":3,"name":"c"}', // a known key as a prefix of another
+      '{"amoun":4,"nam":"d"}', // a known key's prefix
+      '{"name":"e","amount":5}', // the same keys in another order
+      '{"amount":6}',
+      '{"amount":7,"name":"f","x":8,"ts":9}', // more members than before
+      '{"amount":10,"constructor":1}', // a forbidden key where "name" was
+      '{"amount":11,"na\u006de":"g"}', // "name" written with an escape
+      '{"amount":12,"name"', // cut off after a known key
+      '{"amount":13,"name":"h","x":14}',
+    ];
+    for (const text of texts) {
+      expect(scan(text, FIELDS, 1 << 20, scanner), text).toEqual(scan(text));
+    }
+    expect(scan(texts.at(-1)!, FIELDS, 1 << 20, scanner)).toEqual({ amount: 13, name: 'h' });
+  });
+
   it('leaves oversized values and deep nesting to JSON.parse', () => {
     expect(scan('{"pad":"xxxxxxxxxx"}', FIELDS, 10)).toBe('unhandled');
     const deep = `{"a":${'['.repeat(300)}${']'.repeat(300)}}`;
@@ -233,10 +258,13 @@ describe('JsonFieldScanner', () => {
       });
     let handled = 0;
     let runs = 0;
+    // One scanner for every run too: it remembers keys from earlier texts (knownKeys).
+    const shared = new JsonFieldScanner(FIELDS, 1 << 20);
     fc.assert(
       fc.property(fc.oneof(text, mutated), (t) => {
         runs++;
         const got = scan(t);
+        expect(scan(t, FIELDS, 1 << 20, shared), t).toEqual(got);
         if (got === 'unhandled') return;
         handled++;
         const expected = viaJsonParse(t);
