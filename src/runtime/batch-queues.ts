@@ -116,7 +116,7 @@ export class BatchQueues {
       }
       if (!head) continue;
       const subtopology = subtopologyOf(head.batch.topic);
-      const headMs = head.batch.records[head.next]!.timestampMs;
+      const headMs = head.batch.records.timestampAt(head.next);
       const current = bySub.get(subtopology);
       if (current === undefined) {
         bySub.set(subtopology, {
@@ -175,6 +175,6 @@ export function chunkEnd(
   const records = entry.batch.records;
   const max = Math.min(records.length, entry.next + maxRecords);
   let end = Math.min(max, entry.next + minRecords);
-  while (end < max && records[end]!.timestampMs <= untilMs) end++;
+  while (end < max && records.timestampAt(end) <= untilMs) end++;
   return end;
 }

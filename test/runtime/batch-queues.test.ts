@@ -7,7 +7,11 @@ import {
   mustWait,
   type ChunkCandidate,
 } from '../../src/runtime/batch-queues.js';
-import type { BatchControl, SourceBatch } from '../../src/sources/kafka/kafka-source.js';
+import {
+  recordList,
+  type BatchControl,
+  type SourceBatch,
+} from '../../src/sources/kafka/kafka-source.js';
 
 function batch(topic: string, partition: number, timestamps: number[], bytes = 100): SourceBatch {
   const records: RawRecord[] = timestamps.map((timestampMs, i) => ({
@@ -22,7 +26,7 @@ function batch(topic: string, partition: number, timestamps: number[], bytes = 1
   return {
     topic,
     partition,
-    records,
+    records: recordList(records),
     highWatermark: String(records.length),
     fetchedOffset: '0',
     lastOffset: String(records.length - 1),

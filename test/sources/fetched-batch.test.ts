@@ -8,7 +8,7 @@ import {
   type FetchedBatchMessage,
   type KafkaBatchLike,
 } from '../../src/sources/kafka/fetched-batch.js';
-import { RECORD_OVERHEAD_BYTES } from '../../src/sources/kafka/kafka-source.js';
+import { RECORD_OVERHEAD_BYTES, type SourceBatch } from '../../src/sources/kafka/kafka-source.js';
 
 type Message = KafkaBatchLike['messages'][number];
 
@@ -33,6 +33,11 @@ function acrossThreads(batch: KafkaBatchLike): FetchedBatchMessage {
 }
 
 /** What the runner reads of a record, as plain data. */
+/** Every record of a batch, made as the runner makes them for a chunk. */
+function allRecords(batch: SourceBatch): RawRecord[] {
+  return batch.records.slice(0, batch.records.length);
+}
+
 function plain(r: RawRecord): Record<string, unknown> {
   return {
     topic: r.topic,
@@ -63,7 +68,7 @@ describe('fetched batch', () => {
       fetchedOffset: '100',
       lastOffset: '105',
     });
-    expect(batch.records.map(plain)).toEqual(
+    expect(allRecords(batch).map(plain)).toEqual(
       messages
         .map((m) => ({
           topic: 'payments',
@@ -83,9 +88,16 @@ describe('fetched batch', () => {
               : expected,
         ),
     );
+    // Timestamps without making records, and records made for a chunk only.
+    const { records } = batch;
+    expect(messages.map((_m, i) => records.timestampAt(i))).toEqual(
+      messages.map((m) => Number(m.timestamp)),
+    );
+    expect(records.slice(2, 4).map((r) => r.offset)).toEqual(['103', '104']);
+    expect(records.slice(4, 99).map((r) => r.offset)).toEqual(['105']);
     // A header named __proto__ is a plain entry, not a prototype.
-    expect(Object.getPrototypeOf(batch.records[4]!.headers)).toBeNull();
-    expect(batch.records.map((r) => r.predecoded)).toEqual(messages.map(() => undefined));
+    expect(Object.getPrototypeOf(allRecords(batch)[4]!.headers)).toBeNull();
+    expect(allRecords(batch).map((r) => r.predecoded)).toEqual(messages.map(() => undefined));
   });
 
   it('carries long header names and values', () => {
@@ -95,7 +107,7 @@ describe('fetched batch', () => {
       acrossThreads(batchOf([message('1', 'a', '{}', { [name]: Buffer.from(value) })])),
       undefined,
     );
-    expect(batch.records[0]!.headers).toEqual({ [name]: value });
+    expect(allRecords(batch)[0]!.headers).toEqual({ [name]: value });
   });
 
   it('estimates the heap the records hold as the in-process source does', () => {
@@ -111,7 +123,7 @@ describe('fetched batch', () => {
       acrossThreads(batchOf([message('9007199254740992', 'a', '{}'), message(big, 'b', '{}')])),
       undefined,
     );
-    expect(batch.records.map((r) => r.offset)).toEqual(['9007199254740992', big]);
+    expect(allRecords(batch).map((r) => r.offset)).toEqual(['9007199254740992', big]);
   });
 
   it('decodes the fields a job reads as the batch arrives', () => {
@@ -125,16 +137,18 @@ describe('fetched batch', () => {
       ),
       new FieldProjector(['amount', 'ts'], 1024),
     );
-    expect(batch.records.map(predecodedValue)).toEqual([
+    expect(allRecords(batch).map(predecodedValue)).toEqual([
       { amount: 12.5, ts: 7 },
       undefined,
       undefined,
     ]);
     // The bytes stay available, for processing's own decoding and for dead letters.
-    expect(batch.records[1]!.value?.toString()).toBe('{"amount":');
+    expect(allRecords(batch)[1]!.value?.toString()).toBe('{"amount":');
   });
 
   it('packs an empty batch', () => {
-    expect(sourceBatchOf(acrossThreads(batchOf([])), undefined).records).toEqual([]);
+    const batch = sourceBatchOf(acrossThreads(batchOf([])), undefined);
+    expect(batch.records.length).toBe(0);
+    expect(allRecords(batch)).toEqual([]);
   });
 });

@@ -6,7 +6,7 @@
 import type { FieldProjector, ValueLayout } from '../../codecs/value-projection.js';
 import type { PredecodedValues, RawRecord, RecordHeaders } from '../../core/record.js';
 import { EMPTY_HEADERS, headerText } from './kafka-headers.js';
-import { RECORD_OVERHEAD_BYTES, type SourceBatch } from './kafka-source.js';
+import { RECORD_OVERHEAD_BYTES, type RecordList, type SourceBatch } from './kafka-source.js';
 
 /** Ints per record in `FetchedBatchMessage.layout`. */
 const LAYOUT_INTS = 6;
@@ -291,6 +291,28 @@ class FetchedRecord implements RawRecord {
   }
 }
 
+/** A fetched batch's records, made when a chunk of them is taken (see RecordList). */
+class FetchedRecords implements RecordList {
+  readonly length: number;
+  private readonly timestamps: Float64Array;
+
+  constructor(private readonly frame: FetchedFrame) {
+    this.length = frame.message.count;
+    this.timestamps = frame.message.timestamps;
+  }
+
+  timestampAt(index: number): number {
+    return this.timestamps[index]!;
+  }
+
+  slice(from: number, to: number): RawRecord[] {
+    const end = Math.min(to, this.length);
+    const records = new Array<RawRecord>(Math.max(0, end - from));
+    for (let i = from; i < end; i++) records[i - from] = new FetchedRecord(this.frame, i);
+    return records;
+  }
+}
+
 /**
  * The batch the runner queues, from a message. `projector`: decode the fields the job reads from
  * every value now, so that the queued records hold compact values (see PredecodedValues).
@@ -300,12 +322,10 @@ export function sourceBatchOf(
   projector: FieldProjector | undefined,
 ): SourceBatch {
   const frame = new FetchedFrame(message, projector);
-  const records = new Array<RawRecord>(message.count);
-  for (let i = 0; i < message.count; i++) records[i] = new FetchedRecord(frame, i);
   return {
     topic: message.topic,
     partition: message.partition,
-    records,
+    records: new FetchedRecords(frame),
     highWatermark: message.highWatermark,
     fetchedOffset: message.fetchedOffset,
     lastOffset: message.lastOffset,
