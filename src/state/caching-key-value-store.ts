@@ -25,6 +25,12 @@ export interface CacheStats {
 }
 
 interface CacheEntry<V> {
+  /**
+   * The key as first cached. The LRU and dirty sets take this one, not the caller's equal
+   * string: each record brings its own copy of the key, and holding those copied every one
+   * through young collections.
+   */
+  readonly key: string;
   /** undefined: the key is known to be absent (never stored, or deleted). */
   value: V | undefined;
   /** Estimated memory of key, value and bookkeeping. */
@@ -123,7 +129,7 @@ export class CachingKeyValueStore<V> implements KeyValueStore<V> {
         this.hits++;
         if (entry.touchedAt !== seq) {
           entry.touchedAt = seq;
-          if (this.lru.delete(key)) this.lru.set(key, entry);
+          if (this.lru.delete(key)) this.lru.set(entry.key, entry);
         }
       } else {
         (missing ??= new Set()).add(key);
@@ -140,6 +146,7 @@ export class CachingKeyValueStore<V> implements KeyValueStore<V> {
       const bytes = values[i];
       const value = bytes === undefined ? undefined : this.deserialize(key, bytes);
       const entry: CacheEntry<V> = {
+        key,
         value,
         bytes: this.estimateBytes(key, bytes?.length ?? 0),
         dirty: false,
@@ -318,6 +325,7 @@ export class CachingKeyValueStore<V> implements KeyValueStore<V> {
     if (entry === undefined) {
       if (this.closed) throw this.notCached(key);
       entry = {
+        key,
         value,
         bytes: this.estimateBytes(key, value === undefined ? 0 : this.meanValueBytes),
         dirty: false,
@@ -332,7 +340,7 @@ export class CachingKeyValueStore<V> implements KeyValueStore<V> {
     }
     if (!entry.dirty) {
       entry.dirty = true;
-      this.dirtyKeys.add(key);
+      this.dirtyKeys.add(entry.key);
       this.dirtyBytes += entry.bytes;
     }
   }

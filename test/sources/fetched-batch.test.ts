@@ -32,12 +32,12 @@ function acrossThreads(batch: KafkaBatchLike): FetchedBatchMessage {
   return structuredClone(packed, { transfer: transferList(packed) });
 }
 
-/** What the runner reads of a record, as plain data. */
 /** Every record of a batch, made as the runner makes them for a chunk. */
 function allRecords(batch: SourceBatch): RawRecord[] {
   return batch.records.slice(0, batch.records.length);
 }
 
+/** What the runner reads of a record, as plain data. */
 function plain(r: RawRecord): Record<string, unknown> {
   return {
     topic: r.topic,
@@ -144,6 +144,21 @@ describe('fetched batch', () => {
     ]);
     // The bytes stay available, for processing's own decoding and for dead letters.
     expect(allRecords(batch)[1]!.value?.toString()).toBe('{"amount":');
+  });
+
+  it('gives keys as text, whether or not all keys of a batch are ASCII, short or long', () => {
+    const ascii = ['a', '', null, 'key-00000012', 'key-000000013', 'k'.repeat(40), 'key-2'];
+    const mixed = [...ascii, 'clé-é', '€'];
+    for (const keys of [ascii, mixed]) {
+      const batch = sourceBatchOf(
+        acrossThreads(batchOf(keys.map((k, i) => message(String(100 + i), k, '{}')))),
+        undefined,
+      );
+      const records = allRecords(batch);
+      expect(records.map((r) => rawKeyText(r))).toEqual(keys);
+      expect(records.map((r) => r.key?.toString('utf8') ?? null)).toEqual(keys);
+      expect(records.map((r) => r.value?.toString('utf8'))).toEqual(keys.map(() => '{}'));
+    }
   });
 
   it('packs an empty batch', () => {
