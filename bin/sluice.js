@@ -1,4 +1,4 @@
-#!/usr/bin/env -S node --max-semi-space-size=64
+#!/usr/bin/env -S node --max-semi-space-size=64 --initial-old-space-size=256
 // Entry point of the `sluice` CLI: runs the compiled TypeScript in dist/ (built by `npm install`).
 import { main } from '../dist/cli/main.js';
 
