@@ -32,7 +32,7 @@ export class BatchQueues {
 
   constructor(
     /** Queued bytes (keys and values) above which the consumer waits. */
-    private readonly maxBytes: number,
+    public maxBytes: number,
   ) {}
 
   get queuedBytes(): number {

@@ -129,7 +129,9 @@ export class CachingKeyValueStore<V> implements KeyValueStore<V> {
         this.hits++;
         if (entry.touchedAt !== seq) {
           entry.touchedAt = seq;
-          if (this.lru.delete(key)) this.lru.set(entry.key, entry);
+          // Only clean, committed entries are in the LRU: most touches skip its lookup.
+          if (!entry.dirty && !entry.pending && this.lru.delete(key))
+            this.lru.set(entry.key, entry);
         }
       } else {
         (missing ??= new Set()).add(key);

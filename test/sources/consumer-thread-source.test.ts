@@ -89,6 +89,7 @@ async function started(): Promise<{
     fields: new Map([['in', ['n']]]),
     maxRecordBytes: 1024,
     maxAheadBytes: 1024 * 1024,
+    maxPostedBytes: 1024 * 1024,
   });
   const received: Received[] = [];
   const assignments: Array<Record<string, number[]>> = [];

@@ -10,6 +10,12 @@ export interface ConsumerThreadData {
    * taken them: past this it waits, as a consumer waits for room in the runner's queue.
    */
   readonly maxAheadBytes: number;
+  /**
+   * Of those, how many the thread posts before the main thread has taken them; it holds the
+   * rest. Batches waiting on this thread cost the main thread nothing, while on the main thread
+   * they outlive young collections and their buffers start full collections there.
+   */
+  readonly maxPostedBytes: number;
 }
 
 export type ToConsumerThread =

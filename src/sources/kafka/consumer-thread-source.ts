@@ -29,6 +29,8 @@ export interface ConsumerThreadSourceOptions {
   readonly maxRecordBytes: number;
   /** See ConsumerThreadData.maxAheadBytes. */
   readonly maxAheadBytes: number;
+  /** See ConsumerThreadData.maxPostedBytes. */
+  readonly maxPostedBytes: number;
 }
 
 /** The part of a Worker the source uses (a stand-in in unit tests). */
@@ -89,6 +91,7 @@ export class ConsumerThreadSource implements RecordSource {
         ...options.source,
       },
       maxAheadBytes: options.maxAheadBytes,
+      maxPostedBytes: options.maxPostedBytes,
     };
     const worker = startModuleThread(new URL('./consumer-thread.js', import.meta.url), data);
     await new Promise<void>((resolve, reject) => {

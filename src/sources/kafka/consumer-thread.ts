@@ -12,6 +12,7 @@ import type {
   FromConsumerThread,
   ToConsumerThread,
 } from './consumer-thread-protocol.js';
+import { BatchPoster } from './batch-poster.js';
 import { encodeFetchedBatch, transferList, type FetchedBatchMessage } from './fetched-batch.js';
 import { fetchedOffsetOf, KafkaSource } from './kafka-source.js';
 
@@ -26,8 +27,15 @@ let source: KafkaSource | undefined;
  */
 let latestPayload: EachBatchPayload | undefined;
 let seeksApplied = 0;
-/** Handed over and not yet taken by the main thread, estimated bytes. */
+/** Fetched and not yet taken by the main thread (held here or posted), estimated bytes. */
 let aheadBytes = 0;
+/** Posts packed batches while the main thread has room for them; holds the rest. */
+const poster = new BatchPoster(data.maxPostedBytes, (group) =>
+  post(
+    { type: 'batches', batches: group.batches, seeksApplied: group.seeksApplied },
+    group.batches.flatMap(transferList),
+  ),
+);
 const room = new RoomWaiters();
 let stopping = false;
 /** Batches packed in this turn of the event loop, posted together (see flush). */
@@ -44,7 +52,7 @@ async function eachBatch(payload: EachBatchPayload): Promise<void> {
   aheadBytes += message.bytes;
   if (packed.length === 0) setImmediate(flush);
   packed.push(message);
-  // Too much handed over that the main thread has not taken: wait (heartbeating, as a long
+  // Too much fetched that the main thread has not taken: wait (heartbeating, as a long
   // restore on the main thread can hold it up).
   if (aheadBytes > data.maxAheadBytes) flush();
   await room.waitWhile(
@@ -54,16 +62,17 @@ async function eachBatch(payload: EachBatchPayload): Promise<void> {
 }
 
 /**
- * Posts the batches packed so far in one message. kafkajs hands over a fetch response's batches
- * one partition after another within one turn; arriving together, they are all queued before
- * the runner chooses what to process (the oldest record across partitions). One at a time, the
- * first partition's whole batch could run ahead of the others and make their records late.
+ * Makes the batches packed so far one group, to post in one message. kafkajs hands over a fetch
+ * response's batches one partition after another within one turn; arriving together, they are
+ * all queued before the runner chooses what to process (the oldest record across partitions).
+ * One at a time, the first partition's whole batch could run ahead of the others and make their
+ * records late.
  */
 function flush(): void {
   if (packed.length === 0) return;
   const batches = packed;
   packed = [];
-  post({ type: 'batches', batches, seeksApplied }, batches.flatMap(transferList));
+  poster.add(batches, seeksApplied);
 }
 
 function onMessage(message: ToConsumerThread): void {
@@ -85,6 +94,7 @@ function onMessage(message: ToConsumerThread): void {
       break;
     case 'taken':
       aheadBytes -= message.bytes;
+      poster.taken(message.bytes);
       if (aheadBytes <= data.maxAheadBytes) room.wakeAll();
       break;
     case 'seek':
