@@ -16,6 +16,7 @@ import {
   type BatchControl,
   type RecordSource,
   type SourceBatch,
+  type TopicPartitionOffset,
 } from '../sources/kafka/kafka-source.js';
 import {
   BatchQueues,
@@ -639,15 +640,26 @@ export class JobRunner {
     try {
       const flushedAtMs = this.options.clock.nowMs();
       const latency = this.options.metrics.histogram('endToEndLatency', { job: this.job });
-      const offsets = [];
-      for (const { id, task, positions, sourceTimestamps } of pending.prepared) {
-        if (this.tasks.get(id) !== task) continue;
-        await task.state.completeCommit();
+      const offsets: TopicPartitionOffset[] = [];
+      const current = pending.prepared.filter(({ id, task }) => this.tasks.get(id) === task);
+      // Each task's stores are RocksDB instances of their own: their writes run side by side
+      // (4 tasks one after another took 9-27 ms per commit, during which nothing is processed).
+      const written = await Promise.allSettled(
+        current.map(({ task }) => task.state.completeCommit()),
+      );
+      let failed: PromiseRejectedResult | undefined;
+      current.forEach(({ id, task, positions, sourceTimestamps }, i) => {
+        const result = written[i]!;
+        if (result.status === 'rejected') {
+          failed ??= result;
+          return;
+        }
         for (const ts of sourceTimestamps) latency.observe(Math.max(0, flushedAtMs - ts) / 1000);
         for (const [topic, offset] of positions)
           offsets.push({ topic, partition: task.id.partition, offset });
         this.committedPositions.set(id, positions);
-      }
+      });
+      if (failed) throw failed.reason;
       await this.source?.commit(offsets);
     } catch (err) {
       await this.onCommitFailed(err);
