@@ -12,8 +12,8 @@ export interface ConsumerThreadData {
   readonly maxAheadBytes: number;
   /**
    * Of those, how many the thread posts before the main thread has taken them; it holds the
-   * rest. Batches waiting on this thread cost the main thread nothing, while on the main thread
-   * they outlive young collections and their buffers start full collections there.
+   * rest. Batches waiting on this thread cost the main thread nothing; waiting there, they
+   * outlive young collections, and their buffers start full collections (see the job runner).
    */
   readonly maxPostedBytes: number;
 }
