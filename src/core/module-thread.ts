@@ -19,3 +19,32 @@ export function startModuleThread(moduleUrl: URL, workerData: unknown): Worker {
   const bootstrap = `import(${JSON.stringify(pathToFileURL(tsxApi).href)}).then((m) => { m.register(); return import(${JSON.stringify(entry)}); });`;
   return new Worker(bootstrap, { eval: true, workerData });
 }
+
+/**
+ * The first message `worker` posts (the thread's report that it is ready, or why not). Rejects
+ * when the thread fails or exits before posting one; `name` names the thread in that error.
+ */
+export function firstMessage<T>(worker: Worker, name: string): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    const onMessage = (message: T): void => {
+      cleanup();
+      resolve(message);
+    };
+    const onError = (err: Error): void => {
+      cleanup();
+      reject(err);
+    };
+    const onExit = (code: number): void => {
+      cleanup();
+      reject(new Error(`${name} exited (code ${code}) before it was ready`));
+    };
+    const cleanup = (): void => {
+      worker.off('message', onMessage);
+      worker.off('error', onError);
+      worker.off('exit', onExit);
+    };
+    worker.on('message', onMessage);
+    worker.on('error', onError);
+    worker.on('exit', onExit);
+  });
+}

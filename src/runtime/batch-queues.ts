@@ -32,7 +32,7 @@ export class BatchQueues {
 
   constructor(
     /** Queued bytes (keys and values) above which the consumer waits. */
-    public maxBytes: number,
+    private readonly maxBytes: number,
   ) {}
 
   get queuedBytes(): number {

@@ -106,8 +106,10 @@ export class JobRunner {
   private stopped = false;
   private commitTimer: NodeJS.Timeout | undefined;
   private failedCommits = 0;
+  /** Whether the job's consumer runs on a thread of its own (see ConsumerThreadMode). */
+  private readonly consumerThread: boolean;
   /** Fetched batches not yet processed, per task (`sub:partition`), in fetch order. */
-  private readonly queues = new BatchQueues(MAX_QUEUED_BYTES);
+  private readonly queues: BatchQueues;
   private drainScheduled = false;
   /** Kafka timestamp of the last record each task processed (for event-time order). */
   private readonly lastTimestamps = new Map<string, number>();
@@ -131,6 +133,9 @@ export class JobRunner {
         if (sub.sourceFields && !sub.internalSource) this.sourceFields.set(t, sub.sourceFields);
       }
     }
+    const mode = options.consumerThread ?? 'auto';
+    this.consumerThread = mode === 'on' || (mode === 'auto' && this.sourceFields.size > 0);
+    this.queues = new BatchQueues(this.consumerThread ? THREAD_QUEUED_BYTES : MAX_QUEUED_BYTES);
   }
 
   get job(): string {
@@ -167,19 +172,15 @@ export class JobRunner {
         ? {}
         : { sessionTimeoutMs: this.options.sessionTimeoutMs }),
     };
-    const mode = this.options.consumerThread ?? 'auto';
-    if (mode === 'off' || (mode === 'auto' && this.sourceFields.size === 0)) {
-      this.source = await KafkaSource.connect(sourceOptions);
-    } else {
-      this.queues.maxBytes = THREAD_QUEUED_BYTES;
-      this.source = await ConsumerThreadSource.connect({
-        source: sourceOptions,
-        fields: this.sourceFields,
-        maxRecordBytes: topology.maxRecordBytes,
-        maxAheadBytes: MAX_QUEUED_BYTES,
-        maxPostedBytes: THREAD_POSTED_BYTES,
-      });
-    }
+    this.source = this.consumerThread
+      ? await ConsumerThreadSource.connect({
+          source: sourceOptions,
+          fields: this.sourceFields,
+          maxRecordBytes: topology.maxRecordBytes,
+          maxAheadBytes: MAX_QUEUED_BYTES,
+          maxPostedBytes: THREAD_POSTED_BYTES,
+        })
+      : await KafkaSource.connect(sourceOptions);
     this.lastCommitMs = this.options.clock.nowMs();
     // Commit on time even when no batch arrives, so outputs and offsets never wait for traffic.
     this.commitTimer = setInterval(

@@ -5,7 +5,7 @@
 
 import type { Worker } from 'node:worker_threads';
 import { errorMessage, SluiceError } from '../../core/errors.js';
-import { startModuleThread } from '../../core/module-thread.js';
+import { firstMessage, startModuleThread } from '../../core/module-thread.js';
 import type { OutputRecord, RecordSink } from '../../core/sink.js';
 import type { FromProducer, ProducerThreadOptions, ToProducer } from './producer-protocol.js';
 import { RecordFrameWriter } from './record-frame.js';
@@ -61,23 +61,15 @@ export class KafkaTopicSink implements RecordSink {
     );
     // The producer's sockets must not keep a process alive that forgot to close its sink.
     worker.unref();
-    const ready = await new Promise<string | undefined>((resolve) => {
-      const onMessage = (message: FromProducer): void => {
-        if (message.type === 'ready') done(undefined);
-        else if (message.type === 'connect-failed') done(message.message);
-      };
-      const onError = (err: unknown): void => done(errorMessage(err));
-      const onExit = (code: number): void => done(`producer thread exited (code ${code})`);
-      const done = (failure: string | undefined): void => {
-        worker.off('message', onMessage);
-        worker.off('error', onError);
-        worker.off('exit', onExit);
-        resolve(failure);
-      };
-      worker.on('message', onMessage);
-      worker.on('error', onError);
-      worker.on('exit', onExit);
-    });
+    const ready = await firstMessage<FromProducer>(worker, 'producer thread').then(
+      (message) =>
+        message.type === 'ready'
+          ? undefined
+          : message.type === 'connect-failed'
+            ? message.message
+            : `unexpected ${message.type}`,
+      (err: unknown) => errorMessage(err),
+    );
     if (ready !== undefined) {
       await worker.terminate();
       throw new SluiceError(

@@ -5,7 +5,7 @@
 
 import { FieldProjector } from '../../codecs/value-projection.js';
 import { SluiceError } from '../../core/errors.js';
-import { startModuleThread } from '../../core/module-thread.js';
+import { firstMessage, startModuleThread } from '../../core/module-thread.js';
 import type {
   ConsumerThreadData,
   FromConsumerThread,
@@ -94,39 +94,20 @@ export class ConsumerThreadSource implements RecordSource {
       maxPostedBytes: options.maxPostedBytes,
     };
     const worker = startModuleThread(new URL('./consumer-thread.js', import.meta.url), data);
-    await new Promise<void>((resolve, reject) => {
-      const onMessage = (message: FromConsumerThread): void => {
-        cleanup();
-        if (message.type === 'connected') resolve();
-        else
-          reject(
-            new SluiceError(
-              'KAFKA_UNAVAILABLE',
-              message.type === 'failed' ? message.message : `unexpected ${message.type}`,
-              { retriable: true },
-            ),
-          );
-      };
-      const onError = (err: Error): void => {
-        cleanup();
-        reject(err);
-      };
-      const onExit = (code: number): void => {
-        cleanup();
-        reject(new Error(`consumer thread exited (${code}) before connecting`));
-      };
-      const cleanup = (): void => {
-        worker.off('message', onMessage);
-        worker.off('error', onError);
-        worker.off('exit', onExit);
-      };
-      worker.on('message', onMessage);
-      worker.on('error', onError);
-      worker.on('exit', onExit);
-    }).catch(async (err: unknown) => {
+    const first = await firstMessage<FromConsumerThread>(worker, 'consumer thread').catch(
+      async (err: unknown) => {
+        await worker.terminate();
+        throw err;
+      },
+    );
+    if (first.type !== 'connected') {
       await worker.terminate();
-      throw err;
-    });
+      throw new SluiceError(
+        'KAFKA_UNAVAILABLE',
+        first.type === 'failed' ? first.message : `unexpected ${first.type}`,
+        { retriable: true },
+      );
+    }
     return new ConsumerThreadSource(worker, options);
   }
 

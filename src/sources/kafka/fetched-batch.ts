@@ -16,14 +16,11 @@ import { RECORD_OVERHEAD_BYTES, type RecordList, type SourceBatch } from './kafk
  */
 const MAX_SUBSTRING_KEY = 12;
 
-/** Ints per record in `FetchedBatchMessage.layout`. */
+/** Ints per record in `FetchedBatchMessage.layout`: a start and a length for each part. */
 const LAYOUT_INTS = 6;
 const KEY_START = 0;
-const KEY_LENGTH = 1;
 const VALUE_START = 2;
-const VALUE_LENGTH = 3;
 const HEADERS_START = 4;
-const HEADERS_LENGTH = 5;
 
 /** The part of a kafkajs batch the encoder reads (kafkajs' `Batch`). */
 export interface KafkaBatchLike {
@@ -74,15 +71,16 @@ export function encodeFetchedBatch(
   const timestamps = new Float64Array(count);
   let offsets: Float64Array | string[] = new Float64Array(count);
   let headerLists: Array<HeaderList | undefined> | undefined;
-  let size = 0;
+  let payload = 0;
+  let headerBytes = 0;
   for (let i = 0; i < count; i++) {
     const m = messages[i]!;
-    size += (m.key?.length ?? 0) + (m.value?.length ?? 0);
+    payload += (m.key?.length ?? 0) + (m.value?.length ?? 0);
     const headers = headerListOf(m.headers);
     if (headers !== undefined) {
       headerLists ??= new Array<HeaderList | undefined>(count);
       headerLists[i] = headers;
-      size += headers.bytes;
+      headerBytes += headers.bytes;
     }
     timestamps[i] = Number(m.timestamp);
     if (offsets instanceof Float64Array) {
@@ -91,43 +89,23 @@ export function encodeFetchedBatch(
       else offsets = messages.map((r) => r.offset);
     }
   }
-  const data = Buffer.allocUnsafeSlow(size);
+  const data = Buffer.allocUnsafeSlow(payload + headerBytes);
   const layout = new Int32Array(count * LAYOUT_INTS);
   let pos = 0;
-  let bytes = 0;
   // Keys first, together: the main thread decodes them with one call (see FetchedFrame.keyText).
   for (let i = 0; i < count; i++) {
-    const key = messages[i]!.key ?? null;
-    const base = i * LAYOUT_INTS;
-    layout[base + KEY_START] = pos;
-    if (key === null) layout[base + KEY_LENGTH] = -1;
-    else {
-      // TypedArray#set, not Buffer#copy: a fifth of the packing time went to copy's checks.
-      data.set(key, pos);
-      layout[base + KEY_LENGTH] = key.length;
-      pos += key.length;
-    }
+    pos = pack(data, layout, i * LAYOUT_INTS + KEY_START, messages[i]!.key ?? null, pos);
   }
   const keyBytes = pos;
   for (let i = 0; i < count; i++) {
-    const m = messages[i]!;
     const base = i * LAYOUT_INTS;
-    const key = m.key ?? null;
-    const value = m.value;
-    layout[base + VALUE_START] = pos;
-    if (value === null) layout[base + VALUE_LENGTH] = -1;
-    else {
-      data.set(value, pos);
-      layout[base + VALUE_LENGTH] = value.length;
-      pos += value.length;
-    }
+    pos = pack(data, layout, base + VALUE_START, messages[i]!.value, pos);
     const headers = headerLists?.[i];
     layout[base + HEADERS_START] = pos;
     if (headers !== undefined) {
-      layout[base + HEADERS_LENGTH] = headers.bytes;
+      layout[base + HEADERS_START + 1] = headers.bytes;
       pos = writeHeaders(data, pos, headers);
     }
-    bytes += (key?.length ?? 0) + (value?.length ?? 0) + RECORD_OVERHEAD_BYTES;
   }
   return {
     topic: batch.topic,
@@ -136,13 +114,35 @@ export function encodeFetchedBatch(
     fetchedOffset,
     lastOffset,
     count,
-    bytes,
+    bytes: payload + count * RECORD_OVERHEAD_BYTES,
     data: data.buffer,
     keyBytes,
     layout,
     timestamps,
     offsets,
   };
+}
+
+/**
+ * Copies `bytes` to `data` at `pos` and records where in `layout` (start at `slot`, length after
+ * it; -1: none). Returns where the next bytes go.
+ */
+function pack(
+  data: Buffer,
+  layout: Int32Array,
+  slot: number,
+  bytes: Buffer | null,
+  pos: number,
+): number {
+  layout[slot] = pos;
+  if (bytes === null) {
+    layout[slot + 1] = -1;
+    return pos;
+  }
+  // TypedArray#set, not Buffer#copy: a fifth of the packing time went to copy's checks.
+  data.set(bytes, pos);
+  layout[slot + 1] = bytes.length;
+  return pos + bytes.length;
 }
 
 /** A message's headers as names and value bytes, and their packed size. */
@@ -212,28 +212,35 @@ class FetchedFrame {
   }
 
   private valueLayout(): ValueLayout {
-    const { layout, count } = this.message;
     return {
       data: this.data,
-      count,
-      valueStart: (i) => layout[i * LAYOUT_INTS + VALUE_START]!,
-      valueLength: (i) => layout[i * LAYOUT_INTS + VALUE_LENGTH]!,
+      count: this.message.count,
+      valueStart: (i) => this.startOf(i, VALUE_START),
+      valueLength: (i) => this.lengthOf(i, VALUE_START),
     };
   }
 
+  /** Where record `index`'s key, value or headers (`startSlot`) start in `data`. */
+  private startOf(index: number, startSlot: number): number {
+    return this.message.layout[index * LAYOUT_INTS + startSlot]!;
+  }
+
+  /** Its length; -1 when the record has none. */
+  private lengthOf(index: number, startSlot: number): number {
+    return this.message.layout[index * LAYOUT_INTS + startSlot + 1]!;
+  }
+
   bytesAt(index: number, startSlot: number): Buffer | null {
-    const base = index * LAYOUT_INTS;
-    const length = this.message.layout[base + startSlot + 1]!;
+    const length = this.lengthOf(index, startSlot);
     if (length < 0) return null;
-    const start = this.message.layout[base + startSlot]!;
+    const start = this.startOf(index, startSlot);
     return this.data.subarray(start, start + length);
   }
 
   keyText(index: number): string | null {
-    const base = index * LAYOUT_INTS;
-    const length = this.message.layout[base + KEY_LENGTH]!;
+    const length = this.lengthOf(index, KEY_START);
     if (length < 0) return null;
-    const start = this.message.layout[base + KEY_START]!;
+    const start = this.startOf(index, KEY_START);
     if (length <= MAX_SUBSTRING_KEY) {
       if (this.keysText === undefined) {
         const keys = this.data.subarray(0, this.message.keyBytes);
@@ -251,14 +258,13 @@ class FetchedFrame {
   }
 
   headers(index: number): RecordHeaders {
-    const base = index * LAYOUT_INTS;
-    const length = this.message.layout[base + HEADERS_LENGTH]!;
+    const length = this.lengthOf(index, HEADERS_START);
     if (length === 0) return EMPTY_HEADERS;
     this.parsedHeaders ??= new Array<RecordHeaders | undefined>(this.message.count);
     let headers = this.parsedHeaders[index];
     if (headers === undefined) {
       const { data } = this;
-      let pos = this.message.layout[base + HEADERS_START]!;
+      let pos = this.startOf(index, HEADERS_START);
       const end = pos + length;
       headers = Object.create(null) as RecordHeaders;
       while (pos < end) {

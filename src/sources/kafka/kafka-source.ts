@@ -232,7 +232,7 @@ export class KafkaSource implements RecordSource {
    * fetched message object, alive as long as the control is queued (twice the heap per record).
    * Both calls only read the consumer group's state, so any payload of the partition will do.
    */
-  controlFor(topic: string, partition: number, payload: EachBatchPayload): BatchControl {
+  private controlFor(topic: string, partition: number, payload: EachBatchPayload): BatchControl {
     const key = `${topic}:${partition}`;
     this.latestPayloads.set(key, payload);
     const latest = this.latestPayloads;
